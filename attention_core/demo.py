@@ -1,0 +1,185 @@
+"""Run demo code and render what it printed and displayed.
+
+The build runs every demo through ``run_demo`` and embeds ``render_output`` of
+the result; the browser runs the same two functions under Pyodide, so the live
+output is the same HTML as the build-time output.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import sys
+import traceback
+from collections.abc import Callable
+
+from .html import HTML, escape
+
+__all__ = ["DemoResult", "run_demo", "render_output"]
+
+DEMO_FILENAME = "<demo>"
+
+
+class DemoResult:
+    """What a demo produced, in order.
+
+    Attributes
+    ----------
+    outputs : list of (kind, text)
+        ``kind`` is ``"stdout"``, ``"stderr"``, ``"html"`` or ``"error"``.
+        Consecutive writes to the same stream are merged.
+    error_line : int or None
+        Line of the demo code where the uncaught exception was raised.
+    """
+
+    __slots__ = ("outputs", "error_line")
+
+    def __init__(self) -> None:
+        self.outputs: list[tuple[str, str]] = []
+        self.error_line: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error_line is not None or any(k == "error" for k, _ in self.outputs)
+
+    @property
+    def error_text(self) -> str:
+        return "".join(text for kind, text in self.outputs if kind == "error")
+
+
+class _Stream:
+    """File-like object that appends writes to a shared output list."""
+
+    def __init__(self, kind: str, emit: Callable[[str, str], None]) -> None:
+        self.kind = kind
+        self._emit = emit
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            self._emit(self.kind, text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _format_exception(err: BaseException, filename: str) -> tuple[str, int | None]:
+    """Format a traceback that keeps only the frames of the demo code."""
+    summary = traceback.TracebackException.from_exception(err)
+    frames = [frame for frame in summary.stack if frame.filename == filename]
+    summary.stack = traceback.StackSummary.from_list(frames)
+    line = frames[-1].lineno if frames else None
+    if isinstance(err, SyntaxError) and err.filename == filename:
+        line = err.lineno
+    text = "".join(summary.format())
+    if not frames:
+        text = text.replace("Traceback (most recent call last):\n", "", 1)
+    return text, line
+
+
+def run_demo(
+    code: str,
+    values: dict | None = None,
+    *,
+    on_output: Callable[[str, str], None] | None = None,
+    filename: str = DEMO_FILENAME,
+) -> DemoResult:
+    """Execute demo ``code`` and collect its output.
+
+    The code runs in a fresh namespace where each control value of ``values``
+    is a variable and ``display(x)`` shows ``x``. The value of a final bare
+    expression is displayed too, as in a notebook. Values with
+    ``_repr_html_`` (``attention_core`` renderers) display as HTML, anything
+    else as its ``repr`` in plain text.
+
+    Parameters
+    ----------
+    code : str
+        Python source.
+    values : dict, optional
+        Control names and their current values.
+    on_output : callable(kind, text), optional
+        Called for every write as it happens, for live streaming.
+    filename : str
+        Name of the code in tracebacks.
+
+    Returns
+    -------
+    DemoResult
+
+    Examples
+    --------
+    >>> result = run_demo("print('a', end='')\\nprint('b')\\nx")
+    ... # doctest: +SKIP
+    >>> run_demo("print(n + 1)", {"n": 1}).outputs
+    [('stdout', '2\\n')]
+    """
+    result = DemoResult()
+
+    def emit(kind: str, text: str) -> None:
+        if result.outputs and result.outputs[-1][0] == kind and kind != "html":
+            result.outputs[-1] = (kind, result.outputs[-1][1] + text)
+        else:
+            result.outputs.append((kind, text))
+        if on_output is not None:
+            on_output(kind, text)
+
+    def display(value) -> None:
+        if value is None:
+            return
+        if hasattr(value, "_repr_html_"):
+            emit("html", value._repr_html_())
+        else:
+            emit("stdout", repr(value) + "\n")
+
+    namespace = {"__name__": "__main__", "display": display, "HTML": HTML}
+    namespace.update(values or {})
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+
+    # 1) Parse, and split off a final bare expression to display its value.
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Stream("stdout", emit), _Stream("stderr", emit)
+    try:
+        tree = ast.parse(code, filename=filename)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+
+        # 2) Run the statements, then evaluate the final expression.
+        exec(compile(tree, filename, "exec"), namespace)
+        if last is not None:
+            display(eval(compile(last, filename, "eval"), namespace))
+    except (Exception, KeyboardInterrupt) as err:
+        text, result.error_line = _format_exception(err, filename)
+        result.error_line = result.error_line or 0
+        emit("error", text)
+    finally:
+        sys.stdout, sys.stderr = saved
+    return result
+
+
+_CLASSES = {"stdout": "attn-stdout", "stderr": "attn-stderr", "error": "attn-error"}
+
+
+def render_output(result: DemoResult) -> str:
+    """Render a demo's outputs as HTML, escaping every stream.
+
+    Examples
+    --------
+    >>> render_output(run_demo("print('<b>')"))
+    '<pre class="attn-stream attn-stdout">&lt;b&gt;\\n</pre>'
+    """
+    parts = []
+    for kind, text in result.outputs:
+        if kind == "html":
+            parts.append(f'<div class="attn-rich">{text}</div>')
+        else:
+            parts.append(
+                f'<pre class="attn-stream {_CLASSES[kind]}">{escape(text)}</pre>'
+            )
+    return "".join(parts)

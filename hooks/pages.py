@@ -1,0 +1,112 @@
+"""Replace the attention blocks of one page with their rendered HTML.
+
+Rendering happens in two passes because Python-Markdown would mangle raw HTML
+placed inside indented content (admonitions, lists, tabs):
+
+1. ``render_blocks`` (on ``on_page_markdown``) renders every block and leaves
+   a one-word placeholder paragraph in its place.
+2. ``fill_placeholders`` (on ``on_page_content``) swaps each placeholder
+   paragraph of the converted HTML for the block's HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from hooks.block_types import BLOCK_TYPES, BlockContext, read_block
+from hooks.cache import RenderCache
+from hooks.errors import BlockError
+from hooks.scan import find_fenced_blocks
+
+__all__ = ["PageBlocks", "PageBlockError", "render_blocks", "fill_placeholders"]
+
+
+class PageBlockError(Exception):
+    """A block of a page is invalid; the message starts with ``path:line:``."""
+
+
+@dataclass
+class PageBlocks:
+    """The rendered blocks of one page, keyed by placeholder."""
+
+    path: str
+    fragments: dict[str, tuple[int, str]] = field(default_factory=dict)
+    rendered: int = 0
+    cached: int = 0
+
+
+def render_blocks(
+    markdown: str, *, path: str, context: BlockContext, cache: RenderCache
+) -> tuple[str, PageBlocks]:
+    """Render the attention blocks of ``markdown``; return it with placeholders.
+
+    Parameters
+    ----------
+    path : str
+        The page path as shown to the author, for example ``docs/attention.zh.md``.
+
+    Raises
+    ------
+    PageBlockError
+        For the first invalid block, as ``path:line: block: what is wrong``.
+    """
+    lines = markdown.split("\n")
+    page = PageBlocks(path)
+    nonce = hashlib.sha256(path.encode()).hexdigest()[:8]
+    replacements = []
+    for block in find_fenced_blocks(lines):
+        block_type = BLOCK_TYPES.get(block.kind)
+        if block_type is None:
+            continue
+        line = block.start + 1
+        try:
+            if block.end is None:
+                raise BlockError(
+                    f"{block_type.title}: the fence opened here is never closed"
+                )
+            key = cache.key(kind=block.kind, body=block.body, context=context.__dict__)
+            html = cache.get(key)
+            if html is None:
+                html = block_type.render(read_block(block_type, block.body), context)
+                cache.put(key, html)
+                page.rendered += 1
+            else:
+                page.cached += 1
+        except BlockError as err:
+            raise PageBlockError(
+                f"{path}:{line + err.line_offset}: {err.message}"
+            ) from err
+        except (ValueError, TypeError) as err:
+            raise PageBlockError(f"{path}:{line}: {block_type.title}: {err}") from err
+        placeholder = f"attention-block-{nonce}-{len(page.fragments)}"
+        page.fragments[placeholder] = (line, html)
+        replacements.append((block, placeholder))
+
+    # Replace from the bottom up so that earlier line numbers stay valid.
+    for block, placeholder in reversed(replacements):
+        lines[block.start : block.end + 1] = ["", block.indent + placeholder, ""]
+    return "\n".join(lines), page
+
+
+def fill_placeholders(html: str, page: PageBlocks) -> str:
+    """Put each block's HTML where its placeholder paragraph ended up.
+
+    Raises
+    ------
+    PageBlockError
+        When a placeholder is missing from the HTML, so that no block is
+        silently dropped.
+    """
+    for placeholder, (line, fragment) in page.fragments.items():
+        pattern = re.compile(rf"<p>\s*{placeholder}\s*</p>|{placeholder}")
+        # A function as replacement keeps backslashes in the fragment literal.
+        html, count = pattern.subn(lambda _, text=fragment: text, html, count=1)
+        if count == 0:
+            raise PageBlockError(
+                f"{page.path}:{line}: the block did not reach the page HTML; it may "
+                "sit inside raw HTML or a code span, where Markdown is not processed. "
+                "Move it to its own paragraph."
+            )
+    return html
