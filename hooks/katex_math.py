@@ -110,10 +110,10 @@ def render_formulas(
             path = cache_dir / f"{key}.html"
             if path.is_file():
                 rendered[key] = path.read_text(encoding="utf-8")
-    missing = [(k, f) for k, f in zip(keys, formulas) if k not in rendered]
+    missing = [(k, f) for k, f in zip(keys, formulas, strict=True) if k not in rendered]
     if missing:
         results = _run_katex([formula for _, formula in missing])
-        for (key, (tex, _)), result in zip(missing, results):
+        for (key, (tex, _)), result in zip(missing, results, strict=True):
             if "error" in result:
                 raise MathError(f"invalid formula {tex!r}: {result['error']}")
             rendered[key] = result["html"]
