@@ -46,7 +46,14 @@ def _load_modules():
     hooks_package._loaded_version = version
     modules = {
         name: importlib.import_module(f"hooks.{name}")
-        for name in ("block_types", "cache", "pages", "pyodide_bundle", "wheel")
+        for name in (
+            "block_types",
+            "cache",
+            "pages",
+            "parity",
+            "pyodide_bundle",
+            "wheel",
+        )
     }
     return version, modules
 
@@ -77,6 +84,10 @@ def _i18n(config: MkDocsConfig):
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     version, modules = _load_modules()
     _state.modules = modules
+    try:
+        modules["parity"].check_translations(config)
+    except ValueError as err:
+        raise PluginError(str(err)) from err
     _state.started = time.perf_counter()
     _state.pages = {}
     _state.cache = modules["cache"].RenderCache(
