@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .html import HTML, escape
 
-__all__ = ["DemoResult", "run_demo", "render_output"]
+__all__ = ["DemoResult", "run_demo", "run_shared_demo", "render_output"]
 
 DEMO_FILENAME = "<demo>"
 
@@ -88,11 +88,13 @@ def run_demo(
     *,
     on_output: Callable[[str, str], None] | None = None,
     filename: str = DEMO_FILENAME,
+    namespace: dict | None = None,
 ) -> DemoResult:
     """Execute demo ``code`` and collect its output.
 
-    The code runs in a fresh namespace where each control value of ``values``
-    is a variable and ``display(x)`` shows ``x``. The value of a final bare
+    The code runs in a fresh namespace (or in ``namespace``, which it then
+    updates) where each control value of ``values`` is a variable and
+    ``display(x)`` shows ``x``. The value of a final bare
     expression is displayed too, as in a notebook. Values with
     ``_repr_html_`` (``attention_core`` renderers) display as HTML, anything
     else as its ``repr`` in plain text.
@@ -107,6 +109,8 @@ def run_demo(
         Called for every write as it happens, for live streaming.
     filename : str
         Name of the code in tracebacks.
+    namespace : dict, optional
+        Globals to run in and keep, for demos that share variables.
 
     Returns
     -------
@@ -137,7 +141,9 @@ def run_demo(
         else:
             emit("stdout", repr(value) + "\n")
 
-    namespace = {"__name__": "__main__", "display": display, "HTML": HTML}
+    if namespace is None:
+        namespace = {}
+    namespace.update({"__name__": "__main__", "display": display, "HTML": HTML})
     namespace.update(values or {})
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
 
@@ -161,6 +167,48 @@ def run_demo(
     finally:
         sys.stdout, sys.stderr = saved
     return result
+
+
+def run_shared_demo(
+    prelude: list[tuple[str, dict]],
+    code: str,
+    values: dict | None = None,
+    *,
+    on_output: Callable[[str, str], None] | None = None,
+) -> DemoResult:
+    """Run the earlier shared demos of a page silently, then ``code``.
+
+    Demos that share variables run in one namespace, in page order. Replaying
+    the earlier ones on every run makes a shared demo print the same output
+    whichever demo the reader ran before, as the build did.
+
+    Parameters
+    ----------
+    prelude : list of (code, values)
+        The earlier shared demos of the page and their control values.
+    code, values, on_output
+        As for ``run_demo``.
+
+    Examples
+    --------
+    >>> run_shared_demo([("x = n * 2", {"n": 3})], "print(x)").outputs
+    [('stdout', '6\n')]
+    """
+    namespace: dict = {}
+    for index, (earlier_code, earlier_values) in enumerate(prelude, start=1):
+        earlier = run_demo(earlier_code, earlier_values, namespace=namespace)
+        if earlier.failed:
+            result = DemoResult()
+            result.error_line = 0
+            message = (
+                f"Shared demo {index} on this page, which runs before this one, "
+                f"raised:\n{earlier.error_text}"
+            )
+            result.outputs.append(("error", message))
+            if on_output is not None:
+                on_output("error", message)
+            return result
+    return run_demo(code, values, on_output=on_output, namespace=namespace)
 
 
 _CLASSES = {"stdout": "attn-stdout", "stderr": "attn-stderr", "error": "attn-error"}

@@ -1,10 +1,33 @@
-"""The demo block: Python code run at build time and again in the browser."""
+"""The demo block: Python code run at build time and again in the browser.
+
+A demo may start with a YAML header between two ``---`` lines::
+
+    ---
+    controls:
+      - {name: temperature, type: slider, min: 0.1, max: 5, step: 0.1,
+         default: 1.0, label: Temperature}
+      - {name: mask, type: select, options: [causal, none], default: causal}
+      - {name: sentence, type: text, default: "the cat sat", label: Sentence}
+    shared: false
+    ---
+    <python code that uses temperature, mask and sentence as variables>
+
+The build runs the code with each control at its default and embeds the
+output; the page also carries the code, the controls and the runtime URLs so
+the browser can rerun it. Demos with ``shared: true`` run in one namespace,
+in page order, at build time and in the browser.
+"""
 
 from __future__ import annotations
 
+import html
 import json
+import keyword
+import math
+from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
@@ -14,17 +37,61 @@ from hooks.block_base import BlockContext, BlockType
 from hooks.errors import BlockError
 from hooks.options import Option
 
-__all__ = ["DEMO_BLOCK"]
+__all__ = [
+    "DEMO_BLOCK",
+    "DemoContext",
+    "normalize_controls",
+    "shared_demos",
+    "split_demo_body",
+]
 
 
 _DEMO_LABELS = {
-    "en": {"run": "Run", "output": "Output", "code": "Demo code"},
-    "zh": {"run": "运行", "output": "输出", "code": "演示代码"},
+    "en": {
+        "run": "Run",
+        "stop": "Stop",
+        "reset": "Reset",
+        "copy": "Copy",
+        "output": "Output",
+        "code": "Demo code",
+        "controls": "Demo controls",
+    },
+    "zh": {
+        "run": "运行",
+        "stop": "停止",
+        "reset": "重置",
+        "copy": "复制",
+        "output": "输出",
+        "code": "演示代码",
+        "controls": "演示参数",
+    },
 }
 
-DEMO_OPTIONS = (
-    Option("title", str, default=None),
-)  # fmt: skip
+CONTROL_TYPES = ("slider", "select", "text")
+# Keys each control type accepts; "name", "type" and "label" are common.
+_CONTROL_KEYS = {
+    "slider": ("min", "max", "step", "default"),
+    "select": ("options", "default"),
+    "text": ("default",),
+}
+# Names the demo namespace already defines; a control must not hide them.
+_RESERVED_NAMES = ("display", "HTML")
+# Longest text a text control accepts, in characters.
+MAX_TEXT_LENGTH = 200
+# A slider with more positions than this is more precise than a mouse.
+MAX_SLIDER_STEPS = 10_000
+
+
+@dataclass(frozen=True)
+class DemoContext(BlockContext):
+    """A page's block context plus the page's shared demos.
+
+    ``shared_demos`` lists the code and control defaults of every demo of the
+    page that sets ``shared: true``, in page order. It is part of the context
+    so that the render cache key changes when any shared demo changes.
+    """
+
+    shared_demos: tuple[tuple[str, str], ...] = ()
 
 
 def split_demo_body(body: str) -> tuple[str, str, int]:
@@ -32,16 +99,223 @@ def split_demo_body(body: str) -> tuple[str, str, int]:
 
     The header is optional: it sits between two ``---`` lines at the top.
     Returns the header, the code, and the body line where the code starts.
+    The controls are checked here, where their lines in the header are
+    known, so that an error points at the control's own line.
     """
     lines = body.split("\n")
     if lines and lines[0].strip() == "---":
         for i in range(1, len(lines)):
             if lines[i].strip() == "---":
-                return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 1
+                header = "\n".join(lines[1:i])
+                _check_control_lines(header)
+                return header, "\n".join(lines[i + 1 :]), i + 1
         raise BlockError(
             "demo: the options header opened by `---` has no closing `---` line"
         )
     return "", body, 0
+
+
+def _check_control_lines(header: str) -> None:
+    """Validate each control of ``header`` and report errors at its line."""
+    try:
+        root = yaml.compose(header)
+        raw = yaml.safe_load(header)
+    except yaml.YAMLError:
+        # load_yaml reports the syntax error with its line afterwards.
+        return
+    if not isinstance(raw, dict) or not isinstance(raw.get("controls"), list):
+        return
+    items = next(
+        (
+            value.value
+            for key, value in root.value
+            if key.value == "controls" and isinstance(value, yaml.SequenceNode)
+        ),
+        [],
+    )
+    seen: set[str] = set()
+    for index, control in enumerate(raw["controls"]):
+        # The header's first line is body line 2: the fence is 0, `---` is 1.
+        line = 2 + (items[index].start_mark.line if index < len(items) else 0)
+        try:
+            name = _normalize_control(control, index)["name"]
+        except ValueError as err:
+            raise BlockError(f"demo: {err}", line_offset=line) from err
+        if name in seen:
+            raise BlockError(
+                f"demo: control {name!r}: the name is used by an earlier control; "
+                "give each control its own name",
+                line_offset=line,
+            )
+        seen.add(name)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _normalize_control(raw: Any, index: int) -> dict[str, Any]:
+    """Check one control and fill in its defaults.
+
+    Raises
+    ------
+    ValueError
+        With ``control 'name': what is wrong; got value``.
+    """
+    if not isinstance(raw, dict):
+        raise ValueError(
+            f"control {index + 1}: expected a mapping such as "
+            f"{{name: x, type: slider, min: 0, max: 1}}; got {raw!r}"
+        )
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(
+            f"control {index + 1}: 'name' must be a Python identifier, the "
+            f"variable the code reads; got {name!r}"
+        )
+    prefix = f"control {name!r}"
+    if name in _RESERVED_NAMES:
+        raise ValueError(
+            f"{prefix}: the name hides the demo's own {name}(); choose another name"
+        )
+    kind = raw.get("type")
+    if kind not in CONTROL_TYPES:
+        raise ValueError(
+            f"{prefix}: 'type' must be one of {', '.join(CONTROL_TYPES)}; got {kind!r}"
+        )
+    valid = ("name", "type", "label", *_CONTROL_KEYS[kind])
+    unknown = sorted(set(raw) - set(valid), key=str)
+    if unknown:
+        raise ValueError(
+            f"{prefix}: unknown key {unknown[0]!r} for a {kind}; valid keys are "
+            f"{', '.join(valid)}"
+        )
+    label = raw.get("label", name)
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError(f"{prefix}: 'label' must be a non-empty string; got {label!r}")
+    control = {"name": name, "type": kind, "label": label}
+    if kind == "slider":
+        control.update(_normalize_slider(raw, prefix))
+    elif kind == "select":
+        control.update(_normalize_select(raw, prefix))
+    else:
+        default = raw.get("default", "")
+        if not isinstance(default, str):
+            raise ValueError(
+                f"{prefix}: 'default' must be a string (quote it); got {default!r}"
+            )
+        if len(default) > MAX_TEXT_LENGTH:
+            raise ValueError(
+                f"{prefix}: 'default' must be at most {MAX_TEXT_LENGTH} characters; "
+                f"got {len(default)}"
+            )
+        control["default"] = default
+    return control
+
+
+def _normalize_slider(raw: dict, prefix: str) -> dict[str, Any]:
+    for key in ("min", "max"):
+        if key not in raw:
+            raise ValueError(f"{prefix}: a slider needs '{key}'; add `{key}: <number>`")
+    values = {key: raw.get(key, 1) for key in ("min", "max", "step")}
+    values["default"] = raw.get("default", raw["min"])
+    for key, value in values.items():
+        if not _is_number(value) or not math.isfinite(value):
+            raise ValueError(f"{prefix}: '{key}' must be a number; got {value!r}")
+    low, high, step, default = (values[k] for k in ("min", "max", "step", "default"))
+    if low >= high:
+        raise ValueError(f"{prefix}: 'min' must be below 'max'; got {low} and {high}")
+    if step <= 0:
+        raise ValueError(f"{prefix}: 'step' must be positive; got {step}")
+    if (high - low) / step > MAX_SLIDER_STEPS:
+        raise ValueError(
+            f"{prefix}: the slider has more than {MAX_SLIDER_STEPS} positions; "
+            f"use a larger 'step' than {step}"
+        )
+    if not low <= default <= high:
+        raise ValueError(
+            f"{prefix}: 'default' must be between {low} and {high}; got {default}"
+        )
+    positions = (default - low) / step
+    if abs(positions - round(positions)) > 1e-9:
+        raise ValueError(
+            f"{prefix}: 'default' must be on a step, min + k * step with step "
+            f"{step} from {low}; got {default}"
+        )
+    # All integers: the code gets an int, as the author wrote.
+    if all(isinstance(v, int) for v in values.values()):
+        return values
+    return {key: float(value) for key, value in values.items()}
+
+
+def _normalize_select(raw: dict, prefix: str) -> dict[str, Any]:
+    options = raw.get("options")
+    if not isinstance(options, list) or not options:
+        raise ValueError(
+            f"{prefix}: a select needs 'options', a non-empty list such as "
+            f"[causal, none]; got {options!r}"
+        )
+    for option in options:
+        if not isinstance(option, (str, int, float, bool)):
+            raise ValueError(
+                f"{prefix}: each option must be a string, number or boolean; "
+                f"got {option!r}"
+            )
+    labels = [str(option) for option in options]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"{prefix}: the options repeat a value; got {options!r}")
+    default = raw.get("default", options[0])
+    if default not in options or type(default) is not type(
+        options[options.index(default)]
+    ):
+        raise ValueError(
+            f"{prefix}: 'default' must be one of {', '.join(labels)}; got {default!r}"
+        )
+    return {"options": options, "default": default}
+
+
+def normalize_controls(raw: Any) -> list[dict[str, Any]]:
+    """Check a demo's ``controls`` list and fill in each control's defaults.
+
+    Raises
+    ------
+    ValueError
+        For the first invalid control.
+    """
+    if not isinstance(raw, list):
+        raise ValueError(
+            "expected a list of controls, one `- {name: ..., type: ...}` line each"
+        )
+    return [_normalize_control(control, index) for index, control in enumerate(raw)]
+
+
+def _defaults(controls: list[dict[str, Any]]) -> dict[str, Any]:
+    return {control["name"]: control["default"] for control in controls}
+
+
+def shared_demos(
+    markdown: str, find_fenced_blocks, fence: str = "attention-demo"
+) -> tuple[tuple[str, str], ...]:
+    """List the code and default values of a page's ``shared: true`` demos.
+
+    Invalid headers are skipped here: rendering the block reports them.
+    ``find_fenced_blocks`` is the page scanner, passed in to keep this module
+    free of a second fence parser.
+    """
+    found = []
+    for block in find_fenced_blocks(markdown.split("\n")):
+        if block.kind != fence or block.end is None:
+            continue
+        try:
+            header, code, _ = split_demo_body(block.body)
+            raw = yaml.safe_load(header) if header.strip() else {}
+            if not isinstance(raw, dict) or raw.get("shared") is not True:
+                continue
+            values = _defaults(normalize_controls(raw.get("controls", [])))
+        except (BlockError, ValueError, yaml.YAMLError):
+            continue
+        found.append((code, json.dumps(values, sort_keys=True)))
+    return tuple(found)
 
 
 def _json_for_script(value: Any) -> str:
@@ -49,9 +323,54 @@ def _json_for_script(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
 
 
+def _format_value(value: Any) -> str:
+    return format(value, "g") if isinstance(value, float) else str(value)
+
+
+def _control_html(control: dict[str, Any]) -> str:
+    """Render one control as a labelled input with its current value."""
+    name = html.escape(control["name"])
+    label = f'<span class="attn-demo-label">{html.escape(control["label"])}</span>'
+    kind = control["type"]
+    if kind == "slider":
+        value = _format_value(control["default"])
+        field = (
+            f'<input type="range" name="{name}" min="{control["min"]}" '
+            f'max="{control["max"]}" step="{control["step"]}" value="{value}">'
+            f'<output class="attn-demo-value" aria-hidden="true">{value}</output>'
+        )
+    elif kind == "select":
+        options = "".join(
+            f'<option value="{index}"'
+            f"{' selected' if option == control['default'] else ''}>"
+            f"{html.escape(str(option))}</option>"
+            for index, option in enumerate(control["options"])
+        )
+        field = f'<select name="{name}">{options}</select>'
+    else:
+        field = (
+            f'<input type="text" name="{name}" maxlength="{MAX_TEXT_LENGTH}" '
+            f'value="{html.escape(control["default"])}" spellcheck="false">'
+        )
+    return f'<label class="attn-demo-control attn-demo-{kind}">{label}{field}</label>'
+
+
 def render_demo(options: dict[str, Any], context: BlockContext) -> str:
     code = options["code"]
-    result = ac.run_demo(code)
+    controls = options["controls"]
+    values = _defaults(controls)
+    prelude: list[tuple[str, dict]] = []
+    if options["shared"]:
+        entries = getattr(context, "shared_demos", ())
+        own = (code, json.dumps(values, sort_keys=True))
+        if entries.count(own) > 1:
+            raise BlockError(
+                "demo: two shared demos on this page have the same code and "
+                "controls; remove one or set `shared: false` on it"
+            )
+        earlier = entries[: entries.index(own)] if own in entries else ()
+        prelude = [(text, json.loads(defaults)) for text, defaults in earlier]
+    result = ac.run_shared_demo(prelude, code, values)
     if result.failed:
         raise BlockError(
             f"demo: the code raised at build time:\n{result.error_text.rstrip()}",
@@ -60,30 +379,58 @@ def render_demo(options: dict[str, Any], context: BlockContext) -> str:
     labels = _DEMO_LABELS[context.lang]
     spec = {
         "code": code,
+        "controls": controls,
         "lang": context.lang,
-        "wheel": context.site_root + context.wheel_path,
         "pyodide": context.pyodide_index,
+        "shared": options["shared"],
+        "wheel": context.site_root + context.wheel_path,
     }
     highlighted = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
-    spec_json = _json_for_script(spec)
-    run_button = (
-        f'<button type="button" class="md-button attn-demo-run">{labels["run"]}'
+    buttons = "".join(
+        f'<button type="button" class="md-button attn-demo-{action}"'
+        f"{' hidden' if action == 'stop' else ''}>{labels[action]}</button>"
+        for action in ("run", "stop", "reset", "copy")
     )
-    status = '<span class="attn-demo-status" role="status" aria-live="polite"></span>'
-    return "\n".join(
-        [
-            '<div class="attn-demo">',
-            '<script type="application/json" class="attn-demo-spec">'
-            f"{spec_json}</script>",
-            f'<div class="attn-demo-code highlight" aria-label="{labels["code"]}">'
-            f"<pre><code>{highlighted}</code></pre></div>",
-            f'<div class="attn-demo-toolbar">{run_button}</button>{status}</div>',
-            f'<div class="attn-demo-output" aria-label="{labels["output"]}" '
-            f'data-origin="build">{ac.render_output(result)}</div>',
-            "</div>",
-        ]
-    )
+    parts = [
+        '<div class="attn-demo">',
+        '<script type="application/json" class="attn-demo-spec">'
+        f"{_json_for_script(spec)}</script>",
+    ]
+    if controls:
+        parts.append(
+            f'<div class="attn-demo-controls" role="group" '
+            f'aria-label="{labels["controls"]}">'
+            + "".join(_control_html(control) for control in controls)
+            + "</div>"
+        )
+    parts += [
+        f'<div class="attn-demo-code highlight" role="region" '
+        f'aria-label="{labels["code"]}">'
+        f"<pre><code>{highlighted}</code></pre></div>",
+        f'<div class="attn-demo-toolbar">{buttons}'
+        '<span class="attn-demo-status" role="status" aria-live="polite"></span>'
+        "</div>",
+        f'<div class="attn-demo-output" role="region" aria-label="{labels["output"]}" '
+        f'data-origin="build">{ac.render_output(result)}</div>',
+        "</div>",
+    ]
+    return "\n".join(parts)
 
+
+def _convert_controls(value: Any) -> list[dict[str, Any]]:
+    try:
+        return normalize_controls(value)
+    except ValueError as err:
+        # split_demo_body reported bad controls at their line already; this
+        # path only sees headers it could not map to lines.
+        raise BlockError(f"demo: {err}") from err
+
+
+DEMO_OPTIONS = (
+    Option("title", str, default=None),
+    Option("controls", list, default=[], convert=_convert_controls),
+    Option("shared", bool, default=False),
+)  # fmt: skip
 
 DEMO_BLOCK = BlockType(
     "attention-demo", "demo", DEMO_OPTIONS, render_demo, split_demo_body

@@ -8,6 +8,7 @@ and it reloads both when their sources change under ``mkdocs serve``.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import posixpath
 import re
@@ -49,9 +50,11 @@ def _load_modules():
         for name in (
             "block_types",
             "cache",
+            "demo_block",
             "pages",
             "parity",
             "pyodide_bundle",
+            "scan",
             "wheel",
         )
     }
@@ -103,28 +106,35 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _page_context(page: Page, config: MkDocsConfig):
-    lang, _ = _i18n(config)
-    # The i18n plugin builds page URLs with the language prefix ("zh/attention/"),
-    # so the depth below the site root is the number of "/" in the URL.
-    site_root = "../" * page.url.count("/")
+def _pyodide_mode(config: MkDocsConfig) -> str:
     mode = config.extra.get("attention", {}).get("pyodide", "site")
     if mode not in ("site", "cdn"):
         raise PluginError(
             f"mkdocs.yml: extra.attention.pyodide must be site or cdn; got {mode!r}"
         )
+    return mode
+
+
+def _page_context(page: Page, config: MkDocsConfig, markdown: str):
+    lang, _ = _i18n(config)
+    # The i18n plugin builds page URLs with the language prefix ("zh/attention/"),
+    # so the depth below the site root is the number of "/" in the URL.
+    site_root = "../" * page.url.count("/")
     pyodide_version = _state.modules["pyodide_bundle"].PYODIDE_VERSION
     index = (
         PYODIDE_CDN
-        if mode == "cdn"
+        if _pyodide_mode(config) == "cdn"
         else f"{site_root}assets/pyodide/{pyodide_version}/"
     )
-    block_types = _state.modules["block_types"]
-    return block_types.BlockContext(
+    demo_block = _state.modules["demo_block"]
+    return demo_block.DemoContext(
         lang=lang,
         site_root=site_root,
         wheel_path=_state.wheel_path,
         pyodide_index=index,
+        shared_demos=demo_block.shared_demos(
+            markdown, _state.modules["scan"].find_fenced_blocks
+        ),
     )
 
 
@@ -135,7 +145,10 @@ def on_page_markdown(
     path = posixpath.join(Path(config.docs_dir).name, page.file.src_uri)
     try:
         markdown, blocks = pages.render_blocks(
-            markdown, path=path, context=_page_context(page, config), cache=_state.cache
+            markdown,
+            path=path,
+            context=_page_context(page, config, markdown),
+            cache=_state.cache,
         )
     except pages.PageBlockError as err:
         raise PluginError(str(err)) from err
@@ -170,8 +183,30 @@ _HEAD_ALTERNATE = re.compile(
 )
 
 
+_SELECT_LINK = re.compile(
+    r'<a href="(?P<href>[^"]*)" hreflang="(?P<lang>[^"]*)" class="md-select__link">'
+)
+_CONTAINER = '<div class="md-container" data-md-component="container">'
+
+
+def _with_language_targets(output: str) -> str:
+    """Copy the language selector's targets into the page's swapped container.
+
+    Material's instant navigation replaces only some parts of the page (the
+    container, not the header), so after an in-site navigation the header's
+    language selector would keep the previous page's targets. The runtime
+    script reads this copy on each page change and updates the selector.
+    """
+    targets = {m["lang"]: m["href"] for m in _SELECT_LINK.finditer(output)}
+    if not targets or _CONTAINER not in output:
+        return output
+    data = json.dumps(targets, sort_keys=True).replace("<", "\\u003c")
+    element = f'<script type="application/json" class="attn-languages">{data}</script>'
+    return output.replace(_CONTAINER, _CONTAINER + element, 1)
+
+
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return _HEAD_ALTERNATE.sub("", output)
+    return _with_language_targets(_HEAD_ALTERNATE.sub("", output))
 
 
 def on_post_build(config: MkDocsConfig) -> None:
