@@ -7,11 +7,13 @@ import numpy as np
 from .formatting import format_number
 from .html import HTML, escape
 from .labels import label
+from .models import ModelConfig
+from .units import format_bytes, format_seq_len
 
-__all__ = ["weight_table"]
+__all__ = ["weight_table", "kv_cache_table"]
 
 # Above this printed weight the cell background is dark enough that the
-# number switches to the light text colour (see docs/assets/css/attention.css).
+# number switches to the light text colour (see docs/assets/css/blocks.css).
 _DARK_FROM = 0.5
 
 
@@ -117,5 +119,93 @@ def weight_table(
                 f'<td class="attn-sum">{format_number(w[i].sum(), decimals)}</td>'
             )
         lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines += ["</tbody>", "</table>", "</div>"]
+    return HTML("\n".join(lines))
+
+
+def kv_cache_table(
+    models,
+    dtypes=("fp16",),
+    context_lens=(4096, 32768, 131072),
+    *,
+    batch: int = 1,
+    lang: str = "en",
+    caption: str | None = None,
+) -> HTML:
+    """Render the KV-cache size of model configurations as an HTML table.
+
+    One row per (model, dtype): the attention type, the cache shape, the
+    bytes one token adds, and the bytes of ``batch`` sequences at each
+    context length. A model with a sliding window caches at most ``window``
+    tokens, which its window column shows.
+
+    Parameters
+    ----------
+    models : list of ModelConfig
+        For example ``[MODELS["llama-3-8b"], MODELS["mistral-7b"]]``.
+    dtypes : list of str
+        Names from ``DTYPE_BITS``, such as "fp16", "int8", "int4".
+    context_lens : list of int
+        Tokens per sequence, one column each.
+    batch : int
+        Sequences held in the cache at once.
+    lang : {"en", "zh"}
+    caption : str, optional
+        Replaces the default caption; escaped.
+
+    Returns
+    -------
+    HTML
+
+    Examples
+    --------
+    >>> from attention_core.models import MODELS
+    >>> table = kv_cache_table([MODELS["llama-3-8b"]], ["bf16"], [8192])
+    >>> "128.0 KiB" in table.markup, "1.0 GiB" in table.markup
+    (True, True)
+    """
+    models = list(models)
+    if not models or not all(isinstance(m, ModelConfig) for m in models):
+        raise ValueError(f"models must be a non-empty list of ModelConfig; got {models!r}")
+    if not dtypes or not context_lens:
+        raise ValueError("dtypes and context_lens must each have at least one entry")
+    if caption is None:
+        caption = label("kv_caption", lang).format(batch=batch)
+
+    # 1) Header: the model columns, then one column per context length.
+    heads = ["kv_model", "kv_type", "kv_shape", "kv_window", "kv_dtype", "kv_per_token"]
+    lines = [
+        f'<div class="attn-table" role="region" tabindex="0" '
+        f'aria-label="{escape(label("kv_region", lang))}">',
+        '<table class="attn-kv">',
+        f"<caption>{escape(caption)}</caption>",
+        "<thead><tr>",
+        *(f'<th scope="col">{escape(label(key, lang))}</th>' for key in heads),
+        *(
+            f'<th scope="col">{escape(label("kv_context", lang).format(n=format_seq_len(n)))}</th>'
+            for n in context_lens
+        ),
+        "</tr></thead>",
+        "<tbody>",
+    ]
+
+    # 2) Body: one row per model and dtype.
+    for model in models:
+        for dtype in dtypes:
+            shape = f"{model.n_layers} × {model.n_kv_heads} × {model.d_head}"
+            window = "—" if model.window is None else format_seq_len(model.window)
+            cells = [
+                f'<th scope="row">{escape(model.name)}</th>',
+                f"<td>{escape(model.attention_type)}</td>",
+                f"<td>{shape}</td>",
+                f"<td>{window}</td>",
+                f"<td>{escape(dtype)}</td>",
+                f"<td>{format_bytes(model.kv_cache_bytes_per_token(dtype))}</td>",
+                *(
+                    f"<td>{format_bytes(model.kv_cache_bytes(n, dtype, batch))}</td>"
+                    for n in context_lens
+                ),
+            ]
+            lines.append("<tr>" + "".join(cells) + "</tr>")
     lines += ["</tbody>", "</table>", "</div>"]
     return HTML("\n".join(lines))

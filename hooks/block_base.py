@@ -11,7 +11,7 @@ import yaml
 from hooks.errors import BlockError
 from hooks.options import Option
 
-__all__ = ["BlockContext", "BlockType", "load_yaml"]
+__all__ = ["BlockContext", "BlockOptions", "BlockType", "load_yaml", "yaml_lines"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,58 @@ class BlockType:
     render: Callable[[dict[str, Any], BlockContext], str]
     # Splits the fence body into (YAML options, extra text such as code).
     split_body: Callable[[str], tuple[str, str, int]] | None = None
+
+
+class BlockOptions(dict):
+    """Validated options of one block, with where each was written.
+
+    ``given`` holds the names the author wrote (the others are defaults) and
+    ``lines`` maps option paths (``mask``, ``weights[2]``,
+    ``configs[0].n_heads``) to lines of the block body, where 0 is the fence.
+    """
+
+    def __init__(self, values, given=(), lines=None) -> None:
+        super().__init__(values)
+        self.given = frozenset(given)
+        self.lines = dict(lines or {})
+
+    def line_of(self, path: str) -> int:
+        """Return the body line of ``path`` or of its nearest written parent."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("["), path.rfind("."))
+            path = path[:cut] if cut > 0 else ""
+        return 0
+
+
+def yaml_lines(text: str, line_offset: int = 1) -> dict[str, int]:
+    """Map every key and list item of a YAML mapping to its body line.
+
+    Call only on text that ``load_yaml`` accepted.
+
+    Examples
+    --------
+    >>> yaml_lines("a: 1\\nb: [[1, 2]]")
+    {'a': 1, 'b': 2, 'b[0]': 2, 'b[0][0]': 2, 'b[0][1]': 2}
+    """
+    lines: dict[str, int] = {}
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = f"{path}.{key.value}" if path else str(key.value)
+                lines[name] = line_offset + key.start_mark.line
+                walk(value, name)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                name = f"{path}[{index}]"
+                lines[name] = line_offset + item.start_mark.line
+                walk(item, name)
+
+    if text.strip():
+        walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
+    return lines
 
 
 def load_yaml(text: str, block: str, line_offset: int = 1):

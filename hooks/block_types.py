@@ -2,111 +2,86 @@
 
 Every block type has a name (the word after the opening fence), an option
 spec, and a ``render`` function that takes validated options and a
-``BlockContext`` and returns HTML.
+``BlockContext`` and returns HTML. The figure blocks live in
+``hooks/figure_blocks.py``; this module holds the weight table, the registry
+``BLOCK_TYPES`` and ``read_block``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 import attention_core as ac
-from hooks.block_base import BlockContext, BlockType, load_yaml
+from hooks.block_base import BlockContext, BlockOptions, BlockType, load_yaml
+from hooks.block_base import yaml_lines
+from hooks.block_inputs import MASK_OPTIONS, SCORE_OPTIONS, build_mask
+from hooks.block_inputs import tokens_converter, weights_for
 from hooks.demo_block import DEMO_BLOCK
 from hooks.errors import BlockError
-from hooks.options import Option, parse_options
+from hooks.figure_blocks import FIGURE_BLOCKS
+from hooks.options import Option, parse_options, type_name
 
-__all__ = ["BLOCK_TYPES", "BlockContext", "BlockType"]
+__all__ = ["BLOCK_TYPES", "BlockContext", "BlockType", "read_block"]
 
 # A weight table prints every cell, so it stays readable only up to this many
 # tokens; larger matrices belong in a heatmap figure.
 MAX_TABLE_TOKENS = 32
 
-
-def _tokens(value: Any) -> list[str]:
-    """Accept a list of tokens or one string of whitespace-separated tokens."""
-    tokens = value.split() if isinstance(value, str) else value
-    if not all(isinstance(token, (str, int, float)) for token in tokens):
-        raise ValueError("each token must be a string")
-    tokens = [str(token) for token in tokens]
-    if not tokens:
-        raise ValueError("expected at least one token, got an empty list")
-    if len(tokens) > MAX_TABLE_TOKENS:
-        raise ValueError(
-            f"a weight table shows at most {MAX_TABLE_TOKENS} tokens "
-            f"(got {len(tokens)}); "
-            "use a heatmap for larger matrices"
-        )
-    return tokens
-
-
-# -- Weight table -----------------------------------------------------------
-
 WEIGHT_TABLE_OPTIONS = (
-    Option("tokens", (list, str), required=True, convert=_tokens,
+    Option("tokens", (list, str), required=True,
+           convert=tokens_converter(MAX_TABLE_TOKENS, "weight table",
+                                    "use attention-heatmap for larger matrices"),
            help="list the tokens, for example `tokens: <s> the cat sat`"),
-    Option("scores", str, default="toy", choices=("toy",),
-           help="how the scores are produced"),
-    Option("seed", int, default=0, minimum=0),
-    Option("d_model", int, default=16, minimum=1, maximum=4096),
-    Option("d_k", int, default=16, minimum=1, maximum=4096),
-    Option("mask", str, default="causal", choices=("causal", "none")),
-    Option("temperature", float, default=1.0, minimum=1e-3, maximum=1e3),
+    *SCORE_OPTIONS,
+    *MASK_OPTIONS,
     Option("decimals", int, default=2, minimum=0, maximum=6),
     Option("row_sums", bool, default=False),
     Option("caption", str, default=None),
 )  # fmt: skip
 
 
-def weight_table_weights(options: dict[str, Any]) -> np.ndarray:
-    """Compute the weights a weight-table block shows, from its options."""
+def render_weight_table(options: BlockOptions, context: BlockContext) -> str:
     tokens = options["tokens"]
-    q, k = ac.toy_queries_keys(
-        tokens, options["d_model"], options["d_k"], options["seed"]
-    )
-    mask = ac.causal_mask(len(tokens)) if options["mask"] == "causal" else None
-    scale = 1.0 / (np.sqrt(options["d_k"]) * options["temperature"])
-    _, weights = ac.scaled_dot_product_attention(q, k, k, mask=mask, scale=scale)
-    return weights  # (seq_len, seq_len)
-
-
-def render_weight_table(options: dict[str, Any], context: BlockContext) -> str:
-    weights = weight_table_weights(options)
-    causal = options["mask"] == "causal"
+    mask, _ = build_mask(options, len(tokens), context.lang, "weight table")
+    weights = weights_for(options, tokens, mask, "weight table")
+    names = options["mask"] if isinstance(options["mask"], list) else [options["mask"]]
     table = ac.weight_table(
         weights,
-        options["tokens"],
+        tokens,
         lang=context.lang,
         caption=options["caption"],
-        causal=causal,
-        mask=ac.causal_mask(len(options["tokens"])) if causal else None,
+        causal=names == ["causal"],
+        mask=mask,
         decimals=options["decimals"],
         row_sums=options["row_sums"],
     )
     return table.markup
 
 
+WEIGHT_TABLE = BlockType(
+    "attention-table", "weight table", WEIGHT_TABLE_OPTIONS, render_weight_table
+)
+
 BLOCK_TYPES = {
-    block.name: block
-    for block in (
-        BlockType(
-            "attention-table", "weight table", WEIGHT_TABLE_OPTIONS, render_weight_table
-        ),
-        DEMO_BLOCK,
-    )
+    block.name: block for block in (WEIGHT_TABLE, *FIGURE_BLOCKS, DEMO_BLOCK)
 }
 
 
-def read_block(block_type: BlockType, body: str) -> dict[str, Any]:
+def read_block(block_type: BlockType, body: str) -> BlockOptions:
     """Parse and validate a block body into render options."""
     header, extra, extra_line = body, "", 0
     if block_type.split_body is not None:
         header, extra, extra_line = block_type.split_body(body)
-    raw = load_yaml(
-        header, block_type.title, line_offset=2 if block_type.split_body else 1
-    )
-    options = parse_options(raw, block_type.options, block_type.title)
+    line_offset = 2 if block_type.split_body else 1
+    raw = load_yaml(header, block_type.title, line_offset=line_offset)
+    lines = yaml_lines(header, line_offset)
+    try:
+        values = parse_options(raw, block_type.options, block_type.title)
+    except BlockError as err:
+        if not err.line_offset and err.option:
+            err.line_offset = BlockOptions({}, lines=lines).line_of(err.option)
+        raise
+    options = BlockOptions(values, given=raw or {}, lines=lines)
     if block_type.split_body is not None:
         if not extra.strip():
             raise BlockError(
@@ -116,3 +91,17 @@ def read_block(block_type: BlockType, body: str) -> dict[str, Any]:
         options["code"] = extra
         options["code_line"] = extra_line
     return options
+
+
+def describe_options(block_type: BlockType) -> list[dict[str, Any]]:
+    """List a block's options with type, default and choices, for docs and tests."""
+    return [
+        {
+            "name": option.name,
+            "type": type_name(option.type),
+            "default": option.default,
+            "required": option.required,
+            "choices": option.choices,
+        }
+        for option in block_type.options
+    ]

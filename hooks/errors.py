@@ -15,9 +15,14 @@ class BlockError(Exception):
     line_offset : int
         Line inside the block body (0 is the fence line) that the error points
         at, when it is known more precisely than the block itself.
+    option : str, optional
+        Path of the offending option in the block's YAML, such as ``mask``,
+        ``weights[2]`` or ``configs[1].n_heads``. The page layer turns it into
+        the line of that option when ``line_offset`` is 0.
     """
 
-    def __init__(self, message: str, line_offset: int = 0) -> None:
+    def __init__(self, message: str, line_offset: int = 0, option: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line_offset = line_offset
+        self.option = option

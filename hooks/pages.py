@@ -69,7 +69,7 @@ def render_blocks(
             key = cache.key(kind=block.kind, body=block.body, context=context.__dict__)
             html = cache.get(key)
             if html is None:
-                html = block_type.render(read_block(block_type, block.body), context)
+                html = _render(block_type, block.body, context)
                 cache.put(key, html)
                 page.rendered += 1
             else:
@@ -88,6 +88,17 @@ def render_blocks(
     for block, placeholder in reversed(replacements):
         lines[block.start : block.end + 1] = ["", block.indent + placeholder, ""]
     return "\n".join(lines), page
+
+
+def _render(block_type, body: str, context: BlockContext) -> str:
+    """Read and render one block; a render error points at its option's line."""
+    options = read_block(block_type, body)
+    try:
+        return block_type.render(options, context)
+    except BlockError as err:
+        if not err.line_offset and err.option:
+            err.line_offset = options.line_of(err.option)
+        raise
 
 
 def fill_placeholders(html: str, page: PageBlocks) -> str:
