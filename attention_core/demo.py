@@ -8,6 +8,7 @@ output is the same HTML as the build-time output.
 from __future__ import annotations
 
 import ast
+import decimal
 import linecache
 import sys
 import traceback
@@ -15,7 +16,13 @@ from collections.abc import Callable
 
 from .html import HTML, escape
 
-__all__ = ["DemoResult", "run_demo", "run_shared_demo", "render_output"]
+__all__ = [
+    "DemoResult",
+    "control_values",
+    "run_demo",
+    "run_shared_demo",
+    "render_output",
+]
 
 DEMO_FILENAME = "<demo>"
 
@@ -167,6 +174,52 @@ def run_demo(
     finally:
         sys.stdout, sys.stderr = saved
     return result
+
+
+def control_values(controls: list[dict], raw: dict[str, str]) -> dict:
+    """Turn the browser's control states into the values the code reads.
+
+    A page only sends strings: a slider's position, a select's option index
+    and a text input's text. The types come from the control specs, which the
+    build wrote, so a slider declared with ``1.0`` gives a float and one
+    declared with integers gives an int, as at build time.
+
+    Parameters
+    ----------
+    controls : list of dict
+        The demo's controls as the build wrote them (``name``, ``type``,
+        ``min``, ``step``, ``options``, ``default``).
+    raw : dict
+        Control name to the string state; a missing name keeps its default.
+
+    Examples
+    --------
+    >>> slider = {"name": "t", "type": "slider", "min": 0.1, "max": 1.0,
+    ...           "step": 0.1, "default": 0.5}
+    >>> control_values([slider], {"t": "0.30000000000000004"})
+    {'t': 0.3}
+    """
+    values = {}
+    for control in controls:
+        name, kind = control["name"], control["type"]
+        state = raw.get(name)
+        if state is None:
+            values[name] = control["default"]
+        elif kind == "select":
+            values[name] = control["options"][int(state)]
+        elif kind == "slider":
+            # Snap to the step in decimal, so 0.1 + 2 * 0.1 reads 0.3 as in YAML.
+            low = decimal.Decimal(str(control["min"]))
+            step = decimal.Decimal(str(control["step"]))
+            steps = round((decimal.Decimal(state) - low) / step)
+            value = low + steps * step
+            integer = all(
+                isinstance(control[k], int) for k in ("min", "step", "default")
+            )
+            values[name] = int(value) if integer else float(value)
+        else:
+            values[name] = str(state)
+    return values
 
 
 def run_shared_demo(
