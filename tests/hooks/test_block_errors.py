@@ -24,37 +24,122 @@ def render(markdown: str, tmp_path, path: str = "docs/page.md"):
     return render_blocks(markdown, path=path, context=CONTEXT, cache=cache)
 
 
+MASK_CHOICES = "none, causal, padding, sliding_window, dilated, global, block_sparse"
+
+# (block body, expected message). The fence is on line 3 of the page, so the
+# body's first line is line 4.
 TABLE_ERRORS = [
-    (
+    pytest.param(
         "tokens: a b\nmaks: causal",
-        "docs/page.md:3: weight table: unknown option 'maks'; "
-        "valid options are tokens,",
+        "docs/page.md:5: weight table: unknown option 'maks'; valid options are "
+        "tokens,",
+        id="unknown-option",
     ),
-    (
+    pytest.param(
         "tokens: a b\nmask: casual",
-        "docs/page.md:3: weight table: option 'mask' must be one of causal, none; "
-        "got 'casual'",
+        f"docs/page.md:5: weight table: option 'mask' must be one of {MASK_CHOICES} "
+        "(or a list of them); got 'casual' (did you mean 'causal'?)",
+        id="misspelt-choice",
     ),
-    (
+    pytest.param(
         "tokens: a b\nseed: seven",
-        "docs/page.md:3: weight table: option 'seed' must be an integer; "
+        "docs/page.md:5: weight table: option 'seed' must be an integer; "
         "got str 'seven'",
+        id="wrong-type",
     ),
-    (
+    pytest.param(
         "tokens: []",
-        "docs/page.md:3: weight table: option 'tokens': expected at least one token",
+        "docs/page.md:4: weight table: option 'tokens': expected at least one "
+        "token; got an empty list",
+        id="empty-tokens",
     ),
-    (
+    pytest.param(
         "tokens: [a, b\nmask: causal",
-        "docs/page.md:5: weight table: invalid YAML:",
+        "docs/page.md:5: weight table: invalid YAML: expected ',' or ']'",
+        id="invalid-yaml",
     ),
-    (
+    pytest.param(
         "mask: causal",
         "docs/page.md:3: weight table: option 'tokens' is required",
+        id="missing-tokens",
     ),
-    (
+    pytest.param(
         "tokens: " + " ".join(f"t{i}" for i in range(40)),
-        "a weight table shows at most 32 tokens (got 40); use a heatmap",
+        "docs/page.md:4: weight table: option 'tokens': a weight table shows at "
+        "most 32 tokens (got 40); use attention-heatmap",
+        id="table-over-size-limit",
+    ),
+    pytest.param(
+        "tokens: a b c\nqueries: [[1, 0], [0, 1]]\nkeys: [[1, 0], [0, 1]]",
+        "docs/page.md:5: weight table: option 'queries' has 2 vectors but there "
+        "are 3 tokens; give one vector per token",
+        id="tokens-vectors-length",
+    ),
+    pytest.param(
+        "tokens: a b\nqueries: [[1, 0], [0, 1]]\nkeys: [[1, 0, 2], [0, 1, 2]]",
+        "docs/page.md:6: weight table: queries and keys must have the same width "
+        "d_k; got 2 and 3",
+        id="vector-widths",
+    ),
+    pytest.param(
+        "tokens: a b\nmask: none\nweights:\n  - [0.5, 0.5]\n  - [0.5, 0.3]",
+        "docs/page.md:8: weight table: option 'weights': row 2 (query 'b') sums to "
+        "0.8; every row must sum to 1 within tolerance 0.01",
+        id="row-sum",
+    ),
+    pytest.param(
+        "tokens: a b\nmask: causal\nweights:\n  - [0.9, 0.1]\n  - [0.5, 0.5]",
+        "docs/page.md:7: weight table: option 'weights': row 1 (query 'a') gives "
+        "0.1 to key 'b' (column 2), which the mask hides; masked weights must be 0",
+        id="weight-above-causal-diagonal",
+    ),
+    pytest.param(
+        "tokens: a b\nmask: none\nweights: [[1.5, -0.5], [0.5, 0.5]]",
+        "docs/page.md:6: weight table: option 'weights': row 1 (query 'a') has the "
+        "negative weight -0.5 for key 'b'; weights must be >= 0",
+        id="negative-weight",
+    ),
+    pytest.param(
+        "tokens: a b\nweights: [[1, 0], [0.5, 0.5]]\nseed: 3\nd_model: 8",
+        "docs/page.md:7: weight table: option 'd_model' is not used with weights; "
+        "remove it",
+        id="toy-option-with-weights",
+    ),
+    pytest.param(
+        "tokens: a b\nscores: [[1, 0]]",
+        "docs/page.md:5: weight table: option 'scores' must be 2 x 2, one row and "
+        "one column per token; got 1 x 2",
+        id="scores-shape",
+    ),
+    pytest.param(
+        "tokens: a b\nscores: tyo",
+        "docs/page.md:5: weight table: option 'scores' must be toy or a matrix of "
+        "numbers; got 'tyo'",
+        id="scores-choice",
+    ),
+    pytest.param(
+        "tokens: a b\nmask: sliding_window",
+        "docs/page.md:5: weight table: option 'window' is required with mask "
+        "sliding_window; for example `window: 4`",
+        id="window-missing",
+    ),
+    pytest.param(
+        "tokens: a b\nmask: causal\nwindow: 3",
+        "docs/page.md:6: weight table: option 'window' is not used by mask causal; "
+        "it applies to mask sliding_window or dilated",
+        id="window-unused",
+    ),
+    pytest.param(
+        "tokens: a b\nmask: [causal, padding]\nlength: 3",
+        "docs/page.md:6: weight table: option 'length' must be at most the 2 "
+        "tokens; got 3",
+        id="padding-length",
+    ),
+    pytest.param(
+        "tokens: a b\nqueries: [[1, x], [0, 1]]\nkeys: [[1, 0], [0, 1]]",
+        "docs/page.md:5: weight table: option 'queries': row 1 must be a list of "
+        "numbers; got [1, 'x']",
+        id="matrix-not-numbers",
     ),
 ]
 
@@ -62,6 +147,106 @@ TABLE_ERRORS = [
 @pytest.mark.parametrize(("body", "message"), TABLE_ERRORS)
 def test_weight_table_error_message(tmp_path, body, message):
     markdown = f"# Title\n\n```attention-table\n{body}\n```\n"
+    with pytest.raises(PageBlockError) as caught:
+        render(markdown, tmp_path)
+    assert message in str(caught.value)
+
+
+FIGURE_ERRORS = [
+    pytest.param(
+        "attention-heatmap",
+        "seq_len: 200",
+        "docs/page.md:4: heatmap: option 'seq_len' must be at most 128; got 200",
+        id="heatmap-over-size-limit",
+    ),
+    pytest.param(
+        "attention-heatmap",
+        "tokens: " + " ".join(f"t{i}" for i in range(130)),
+        "docs/page.md:4: heatmap: option 'tokens': a figure shows at most 128 "
+        "tokens (got 130)",
+        id="heatmap-tokens-over-limit",
+    ),
+    pytest.param(
+        "attention-heatmap",
+        "seq_len: 8\nn_heads: 3\nd_model: 16",
+        "docs/page.md:6: heatmap: option 'd_model' must be a multiple of "
+        "n_heads=3; got 16",
+        id="heatmap-heads-divide",
+    ),
+    pytest.param(
+        "attention-heatmap",
+        "mask: causal",
+        "docs/page.md:3: heatmap: option 'tokens' or 'seq_len' is required",
+        id="heatmap-no-tokens",
+    ),
+    pytest.param(
+        "attention-mask",
+        "seq_len: 8\nmask: [sliding_window, global]\nwindow: 3\ncombine: xor",
+        "docs/page.md:7: mask figure: option 'combine' must be one of and, or; "
+        "got 'xor'",
+        id="mask-combine-choice",
+    ),
+    pytest.param(
+        "attention-mask",
+        "seq_len: 8\nmask: block_sparse\nblock_size: 2\nwindow_blocks: 2",
+        "docs/page.md:5: mask figure: mask block_sparse: n_window_blocks must be "
+        "odd",
+        id="mask-core-error",
+    ),
+    pytest.param(
+        "attention-cost",
+        "configs:\n  - {n_heads: 8}",
+        "docs/page.md:5: cost chart: configs[0] needs n_heads and d_k, or a model",
+        id="cost-missing-shape",
+    ),
+    pytest.param(
+        "attention-cost",
+        "metric: flops\nconfigs:\n  - {n_heads: 8, d_k: 64}\n  - {n_heads: 8, "
+        "d_k: 64, tiled: true}",
+        "docs/page.md:7: cost chart: option 'configs[1].tiled' is not used by "
+        "metric flops; remove it",
+        id="cost-option-for-other-metric",
+    ),
+    pytest.param(
+        "attention-cost",
+        "configs:\n  - {model: llama-9}",
+        "docs/page.md:5: cost chart: option 'configs[0].model' must be one of "
+        "transformer-base,",
+        id="cost-unknown-model",
+    ),
+    pytest.param(
+        "attention-cost",
+        "seq_lens: [1024, 512]\nconfigs:\n  - {n_heads: 8, d_k: 64}",
+        "docs/page.md:4: cost chart: option 'seq_lens': expected ascending values "
+        "from 1 to 16777216; got [1024, 512]",
+        id="cost-seq-lens-order",
+    ),
+    pytest.param(
+        "attention-kv-cache",
+        "models: [llama-3-8b, gpt-5]",
+        "docs/page.md:4: KV-cache table: option 'models[1]' must be one of "
+        "transformer-base,",
+        id="kv-unknown-model",
+    ),
+    pytest.param(
+        "attention-kv-cache",
+        "models: [llama-3-8b]\ndtypes: [fp16, fp12]",
+        "docs/page.md:5: KV-cache table: option 'dtypes' must be one of fp64,",
+        id="kv-unknown-dtype",
+    ),
+    pytest.param(
+        "attention-kv-cache",
+        "models:\n  - {name: x, n_layers: 2, n_heads: 6, n_kv_heads: 4, d_head: 8}",
+        "docs/page.md:5: KV-cache table: option 'models[0]': n_kv_heads=4 does not "
+        "divide n_heads=6",
+        id="kv-custom-heads",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "body", "message"), FIGURE_ERRORS)
+def test_figure_block_error_message(tmp_path, kind, body, message):
+    markdown = f"# Title\n\n```{kind}\n{body}\n```\n"
     with pytest.raises(PageBlockError) as caught:
         render(markdown, tmp_path)
     assert message in str(caught.value)
@@ -116,13 +301,14 @@ def test_second_render_comes_from_cache(tmp_path):
     assert (second.rendered, second.cached) == (0, 1)
 
 
+@pytest.mark.parametrize("strict", [True, False], ids=["strict", "plain"])
 @pytest.mark.parametrize("lang_page", ["index.md", "index.zh.md"])
-def test_bad_block_stops_strict_and_plain_builds(make_site, lang_page):
+def test_bad_block_stops_strict_and_plain_builds(make_any_site, lang_page, strict):
     pages = {"index.md": "# Home\n", "index.zh.md": "# 首页\n"}
     pages[lang_page] = "# Page\n\n```attention-table\ntokens: a b\nmask: casual\n```\n"
-    result, _ = make_site(pages)
+    result, site = make_any_site(pages, strict=strict)
     assert result.returncode != 0
     assert (
-        f"docs/{lang_page}:3: weight table: option 'mask' must be one of causal, none; "
-        "got 'casual'"
+        f"docs/{lang_page}:5: weight table: option 'mask' must be one of "
+        f"{MASK_CHOICES} (or a list of them); got 'casual'"
     ) in result.stderr
