@@ -7,6 +7,7 @@ and it reloads both when their sources change under ``mkdocs serve``.
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import logging
@@ -200,8 +201,10 @@ def _with_language_targets(output: str) -> str:
     targets = {m["lang"]: m["href"] for m in _SELECT_LINK.finditer(output)}
     if not targets or _CONTAINER not in output:
         return output
-    data = json.dumps(targets, sort_keys=True).replace("<", "\\u003c")
-    element = f'<script type="application/json" class="attn-languages">{data}</script>'
+    # An attribute, not a <script>: Material re-creates the scripts of the
+    # swapped container and drops their JSON text.
+    data = html.escape(json.dumps(targets, sort_keys=True))
+    element = f'<div class="attn-languages" hidden data-targets="{data}"></div>'
     return output.replace(_CONTAINER, _CONTAINER + element, 1)
 
 

@@ -216,6 +216,8 @@ function setupDemo(demo, runtime, editors) {
         output.innerHTML = html;
       }
       output.dataset.origin = "live";
+      // A count of finished runs, for scripts and tests that wait on one.
+      demo.dataset.runs = Number(demo.dataset.runs || 0) + 1;
       live = null;
       if (output.querySelector(".attn-error")) say(messages.raised, true);
       else {
@@ -372,7 +374,7 @@ function setupDemo(demo, runtime, editors) {
 function updateLanguageLinks() {
   const data = document.querySelector(".attn-languages");
   if (!data) return;
-  const targets = JSON.parse(data.textContent);
+  const targets = JSON.parse(data.dataset.targets);
   for (const link of document.querySelectorAll("a.md-select__link[hreflang]")) {
     const href = targets[link.getAttribute("hreflang")];
     if (href !== undefined) link.setAttribute("href", href);
