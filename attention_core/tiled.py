@@ -13,6 +13,8 @@ is masked contributes nothing, so it is skipped without computing it.
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -62,6 +64,15 @@ def _classify(q_start, q_stop, k_start, k_stop, low, high) -> int:
     if offset_min >= low and offset_max <= high:
         return FULL
     return PARTIAL
+
+
+def _check_workers(n_workers) -> int:
+    n_workers = check_int(n_workers, "n_workers", minimum=1)
+    if n_workers > 1 and sys.platform == "emscripten":
+        raise ValueError(
+            f"n_workers must be 1 under Pyodide, which has no threads; got {n_workers}"
+        )
+    return n_workers
 
 
 def _check_options(causal, window, block_size_q, block_size_k):
@@ -136,6 +147,7 @@ def tiled_attention(
     scale=None,
     block_size_q: int = DEFAULT_BLOCK_SIZE_Q,
     block_size_k: int = DEFAULT_BLOCK_SIZE_K,
+    n_workers: int = 1,
 ):
     """Compute attention block by block with an online softmax.
 
@@ -161,6 +173,13 @@ def tiled_attention(
         Multiplier of the scores; defaults to ``1 / sqrt(d_k)``.
     block_size_q, block_size_k : int
         Queries and keys per tile.
+    n_workers : int
+        Threads that share the batch (and head) axes. numpy releases the GIL
+        in its loops, so 2 workers use 2 cores for the element-wise work.
+        Each worker's matmuls still use every BLAS thread, so limit the BLAS
+        to 1 thread (``OPENBLAS_NUM_THREADS=1`` or threadpoolctl) when using
+        more than 1 worker, or the threads oversubscribe the cores. Pyodide
+        has no threads, so it accepts only 1.
 
     Returns
     -------
@@ -187,80 +206,158 @@ def tiled_attention(
         causal, window, block_size_q, block_size_k
     )
     scale = check_scale(scale, q.shape[-1])
+    n_workers = _check_workers(n_workers)
 
-    # 1) Bring query, key and value to one batch shape and flatten the batch
-    #    axes, so that every tile is a single stacked matmul over all heads.
+    # Bring query, key and value to one batch shape and flatten the batch
+    # axes, so that every tile is one stacked matmul over all heads.
     batch_shape = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
     seq_len_q, d_k = q.shape[-2:]
     seq_len_k, d_v = v.shape[-2:]
-    dtype = q.dtype
     q = np.broadcast_to(q, batch_shape + q.shape[-2:]).reshape(-1, seq_len_q, d_k)
     # (batch, seq_len_q, d_k)
     k = np.broadcast_to(k, batch_shape + k.shape[-2:]).reshape(-1, seq_len_k, d_k)
     # (batch, seq_len_k, d_k)
     v = np.broadcast_to(v, batch_shape + v.shape[-2:]).reshape(-1, seq_len_k, d_v)
     # (batch, seq_len_k, d_v)
-    k_t = np.ascontiguousarray(np.swapaxes(k, -1, -2))  # (batch, d_k, seq_len_k)
-    v = np.ascontiguousarray(v)
-    batch = q.shape[0]
 
-    low, high = _allowed_offsets(causal, window)
-    output = np.empty((batch, seq_len_q, d_v), dtype=dtype)
-    computed = skipped = 0
+    # Each worker takes a contiguous share of the flattened batch axis.
+    allowed = _allowed_offsets(causal, window)
+    n_workers = min(n_workers, q.shape[0])
+    if n_workers == 1:
+        output, counts = _online_softmax_attention(
+            q, k, v, scale, allowed, block_size_q, block_size_k
+        )
+    else:
+        bounds = np.linspace(0, q.shape[0], n_workers + 1).astype(int)
+        shares = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            futures = [
+                pool.submit(
+                    _online_softmax_attention,
+                    *(a[share] for a in (q, k, v)),
+                    scale,
+                    allowed,
+                    block_size_q,
+                    block_size_k,
+                )
+                for share in shares
+            ]
+            results = [future.result() for future in futures]
+        output = np.concatenate([result[0] for result in results])
+        counts = results[0][1]
+    output = output.reshape(batch_shape + (seq_len_q, d_v))
+    # (..., seq_len_q, d_v)
+    return output, counts
+
+
+# A row keeps its shift c while its scores stay below c + MAX_SHIFT_GAP, so
+# exp(score - c) <= e^8 (about 3000): far from overflow even in float32, and
+# the final division by l cancels the choice of c.
+MAX_SHIFT_GAP = 8.0
+
+
+def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_k):
+    """Run the tiled loop on (batch, seq_len, d) arrays of one float dtype.
+
+    The loop differs from the textbook online softmax in two ways that save
+    two of the four passes over each score tile:
+
+    - The shift ``c`` is subtracted inside the first matmul: the query tile
+      gets an extra column ``-c`` and the key tile a column of ones, so the
+      product is ``q k^T * scale - c`` directly. ``c`` is only moved when a
+      tile's scores exceed it by more than ``MAX_SHIFT_GAP`` (or, in a row's
+      first tile, fall below it by more), and then only in those rows.
+    - The row sums ``l`` come out of the second matmul: the value tile gets a
+      column of ones, so the last column of ``p @ [v, 1]`` is ``sum(p)``.
+
+    The loop runs over key blocks outside and query blocks inside, so each
+    augmented key and value tile is built once, and the output array itself
+    accumulates the unnormalized sums.
+    """
+    batch, seq_len_q, d_k = q.shape
+    seq_len_k, d_v = v.shape[-2:]
+    dtype = q.dtype
+    low, high = allowed
+    scale = dtype.type(scale)
+    gap = dtype.type(MAX_SHIFT_GAP)
+
+    # 1) Running statistics per query: the shift c (-inf until the row has
+    #    seen an allowed key), the sum l, and the unnormalized output.
+    shift = np.full((batch, seq_len_q, 1), -np.inf, dtype=dtype)
+    l_sum = np.zeros((batch, seq_len_q, 1), dtype=dtype)
+    output = np.zeros((batch, seq_len_q, d_v), dtype=dtype)
+
+    # Work buffers, reused by every tile.
     score_buffer = np.empty((batch, block_size_q, block_size_k), dtype=dtype)
-    for q_start in range(0, seq_len_q, block_size_q):
-        q_stop = min(q_start + block_size_q, seq_len_q)
-        n_q = q_stop - q_start
+    q_aug = np.empty((batch, block_size_q, d_k + 1), dtype=dtype)
+    k_aug = np.empty((batch, block_size_k, d_k + 1), dtype=dtype)
+    v_aug = np.empty((batch, block_size_k, d_v + 1), dtype=dtype)
 
-        # 2) Scale the query tile once, then start the running statistics:
-        #    maximum m = -inf, sum l = 0 and unnormalized output acc = 0.
-        q_tile = q[:, q_start:q_stop, :] * dtype.type(scale)  # (batch, n_q, d_k)
-        m = np.full((batch, n_q, 1), -np.inf, dtype=dtype)
-        l_sum = np.zeros((batch, n_q, 1), dtype=dtype)
-        acc = np.zeros((batch, n_q, d_v), dtype=dtype)
+    computed = skipped = 0
+    for k_start in range(0, seq_len_k, block_size_k):
+        k_stop = min(k_start + block_size_k, seq_len_k)
+        n_k = k_stop - k_start
 
-        for k_start in range(0, seq_len_k, block_size_k):
-            k_stop = min(k_start + block_size_k, seq_len_k)
+        # 2) Append a column of ones to the key and value tiles.
+        k_aug[:, :n_k, :d_k] = k[:, k_start:k_stop]
+        k_aug[:, :n_k, d_k] = 1
+        v_aug[:, :n_k, :d_v] = v[:, k_start:k_stop]
+        v_aug[:, :n_k, d_v] = 1
+        k_aug_t = np.swapaxes(k_aug[:, :n_k], -1, -2)  # (batch, d_k + 1, n_k)
+
+        for q_start in range(0, seq_len_q, block_size_q):
+            q_stop = min(q_start + block_size_q, seq_len_q)
             kind = _classify(q_start, q_stop, k_start, k_stop, low, high)
             if kind == SKIPPED:
                 skipped += 1
                 continue
             computed += 1
-            n_k = k_stop - k_start
+            n_q = q_stop - q_start
+            rows = slice(q_start, q_stop)
 
-            # 3) Scores of the tile, written into a reused buffer.
+            # 3) Rows that have seen no allowed key yet use shift 0 for now.
+            old_shift = shift[:, rows]  # (batch, n_q, 1)
+            fresh = np.isneginf(old_shift)
+            tile_shift = np.where(fresh, dtype.type(0), old_shift)
+
+            # 4) Shifted scores from one matmul: [q * scale, -c] @ [k, 1]^T.
+            np.multiply(q[:, rows], scale, out=q_aug[:, :n_q, :d_k])
+            np.negative(tile_shift[..., 0], out=q_aug[:, :n_q, d_k])
             scores = score_buffer[:, :n_q, :n_k]
-            np.matmul(q_tile, k_t[:, :, k_start:k_stop], out=scores)
-            # (batch, n_q, n_k)
+            np.matmul(q_aug[:, :n_q], k_aug_t, out=scores)  # (batch, n_q, n_k)
             if kind == PARTIAL:
                 offsets = np.arange(q_start, q_stop)[:, None] - np.arange(
                     k_start, k_stop
                 )  # (n_q, n_k)
-                masked = (offsets < low) | (offsets > high)
-                np.copyto(scores, -np.inf, where=masked)
+                np.copyto(scores, -np.inf, where=(offsets < low) | (offsets > high))
 
-            # 4) New running maximum. Rows with no allowed key so far keep
-            #    -inf, and are shifted by 0 instead, which avoids -inf - -inf.
-            m_new = np.maximum(m, scores.max(axis=-1, keepdims=True))
-            shift = np.where(np.isneginf(m_new), dtype.type(0), m_new)
+            # 5) Move the shift of rows whose scores left the safe range. Rows
+            #    with no allowed key in this tile (max -inf) keep theirs.
+            tile_max = scores.max(axis=-1, keepdims=True)  # (batch, n_q, 1)
+            seen = ~np.isneginf(tile_max)
+            move = seen & ((tile_max > gap) | (fresh & (tile_max < -gap)))
+            if move.any():
+                b, r, _ = np.nonzero(move)
+                scores[b, r] -= tile_max[b, r]
+                tile_shift[b, r] += tile_max[b, r]
 
-            # 5) Exponentiate in place: p = exp(scores - shift).
-            np.subtract(scores, shift, out=scores)
+            # 6) p = exp(scores - c), and p @ [v, 1] gives the output and sum.
             np.exp(scores, out=scores)
+            pv = scores @ v_aug[:, :n_k]  # (batch, n_q, d_v + 1)
 
-            # 6) Rescale the old sum and output by exp(m_old - m_new), then add
-            #    the tile's contribution.
-            alpha = np.exp(m - shift)  # (batch, n_q, 1)
-            l_sum *= alpha
-            l_sum += scores.sum(axis=-1, keepdims=True)
-            acc *= alpha
-            acc += scores @ v[:, k_start:k_stop, :]  # (batch, n_q, d_v)
-            m = m_new
+            # 7) Rescale the old output and sum to the new shift, then add the
+            #    tile. Fresh rows have zero output and sum, so alpha = 0 there.
+            safe_old = np.where(fresh, tile_shift, old_shift)
+            alpha = np.where(fresh, dtype.type(0), np.exp(safe_old - tile_shift))
+            out_rows = output[:, rows]
+            out_rows *= alpha
+            out_rows += pv[..., :d_v]
+            l_rows = l_sum[:, rows]
+            l_rows *= alpha
+            l_rows += pv[..., d_v:]
+            shift[:, rows] = np.where(fresh & ~seen, -np.inf, tile_shift)
 
-        # 7) Normalize; a row with no allowed key has l = 0 and stays 0.
-        l_sum[l_sum == 0] = 1
-        np.divide(acc, l_sum, out=output[:, q_start:q_stop, :])
-
-    output = output.reshape(batch_shape + (seq_len_q, d_v))
-    # (..., seq_len_q, d_v)
+    # 8) Normalize. A row with no allowed key has l = 0 and an output of 0.
+    l_sum[l_sum == 0] = 1
+    output /= l_sum
     return output, TileCounts(computed, skipped)
