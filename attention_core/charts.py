@@ -45,9 +45,7 @@ def cost_series(
     [4, 16]
     """
     if metric == "flops":
-        return [
-            attention_flops(n, n_heads, d_k, causal=causal) for n in seq_lens
-        ]
+        return [attention_flops(n, n_heads, d_k, causal=causal) for n in seq_lens]
     if metric == "memory":
         return [
             attention_bytes(
@@ -91,7 +89,7 @@ def _spread(positions: list[float], gap: float) -> list[float]:
     """Move end labels apart vertically so that no two overlap."""
     order = sorted(range(len(positions)), key=lambda i: positions[i])
     placed = list(positions)
-    for before, after in zip(order, order[1:]):
+    for before, after in zip(order, order[1:], strict=False):
         placed[after] = max(placed[after], placed[before] + gap)
     return placed
 
@@ -212,12 +210,12 @@ def cost_chart(
         css = f"attn-series-{index % _N_COLOURS + 1}"
         points = " ".join(
             f"{svg_number(x_at(n))},{svg_number(y_at(v))}"
-            for n, v in zip(seq_lens, values)
+            for n, v in zip(seq_lens, values, strict=True)
         )
         body.append(f'<polyline points="{points}" class="attn-line {css}"/>')
         body += [
             _marker(_MARKERS[index], x_at(n), y_at(v), f"attn-marker {css}")
-            for n, v in zip(seq_lens, values)
+            for n, v in zip(seq_lens, values, strict=True)
         ]
         body.append(
             svg_text(_LEFT + _PLOT_W + 10, ends[index], name,

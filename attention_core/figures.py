@@ -77,7 +77,9 @@ def heatmap(
 
     Parameters
     ----------
-    weights : array_like, shape (seq_len_q, seq_len_k) or (n_heads, seq_len_q, seq_len_k)
+    weights : array_like
+        Shape (seq_len_q, seq_len_k), or (n_heads, seq_len_q, seq_len_k) for
+        several heads.
         Finite, non-negative weights.
     query_tokens : list of str, length seq_len_q
     key_tokens : list of str, length seq_len_k, optional
@@ -325,9 +327,7 @@ def mask_figure(
     inset = 1 if cell >= 10 else 0.5
     levels = [["on" if allowed else "off" for allowed in row] for row in m]
     paths = grid_paths(levels, x0=left, y0=top_margin, cell=cell, inset=inset)
-    body += [
-        f'<path d="{d}" class="attn-mask-{level}"/>' for level, d in paths.items()
-    ]
+    body += [f'<path d="{d}" class="attn-mask-{level}"/>' for level, d in paths.items()]
 
     # 3) Legend: both swatches, each with its word.
     body += [

@@ -166,13 +166,16 @@ def kv_cache_table(
     """
     models = list(models)
     if not models or not all(isinstance(m, ModelConfig) for m in models):
-        raise ValueError(f"models must be a non-empty list of ModelConfig; got {models!r}")
+        raise ValueError(
+            f"models must be a non-empty list of ModelConfig; got {models!r}"
+        )
     if not dtypes or not context_lens:
         raise ValueError("dtypes and context_lens must each have at least one entry")
     if caption is None:
         caption = label("kv_caption", lang).format(batch=batch)
 
     # 1) Header: the model columns, then one column per context length.
+    context_header = label("kv_context", lang)
     heads = ["kv_model", "kv_type", "kv_shape", "kv_window", "kv_dtype", "kv_per_token"]
     lines = [
         f'<div class="attn-table" role="region" tabindex="0" '
@@ -182,7 +185,7 @@ def kv_cache_table(
         "<thead><tr>",
         *(f'<th scope="col">{escape(label(key, lang))}</th>' for key in heads),
         *(
-            f'<th scope="col">{escape(label("kv_context", lang).format(n=format_seq_len(n)))}</th>'
+            f'<th scope="col">{escape(context_header.format(n=format_seq_len(n)))}</th>'
             for n in context_lens
         ),
         "</tr></thead>",

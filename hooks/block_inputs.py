@@ -81,8 +81,7 @@ def tokens_converter(limit: int, block: str, larger: str):
             raise ValueError("expected at least one token; got an empty list")
         if len(tokens) > limit:
             raise ValueError(
-                f"a {block} shows at most {limit} tokens (got {len(tokens)}); "
-                f"{larger}"
+                f"a {block} shows at most {limit} tokens (got {len(tokens)}); {larger}"
             )
         return tokens
 
@@ -169,10 +168,10 @@ def build_mask(
         if name not in ("mask", "combine") and name not in used:
             # seed also drives the toy embedding, so it is checked elsewhere.
             if name in options.given and name != "seed":
+                users = [m for m, read in _MASK_PARAMETERS.items() if name in read]
                 raise BlockError(
                     f"{block}: option {name!r} is not used by mask "
-                    f"{', '.join(names)}; it applies to mask "
-                    f"{' or '.join(m for m, p in _MASK_PARAMETERS.items() if name in p)}",
+                    f"{', '.join(names)}; it applies to mask {' or '.join(users)}",
                     option=name,
                 )
     if "combine" in options.given and len(names) < 2:

@@ -12,10 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 import attention_core as ac
-from hooks.block_base import BlockContext, BlockOptions, BlockType, load_yaml
-from hooks.block_base import yaml_lines
-from hooks.block_inputs import MASK_OPTIONS, SCORE_OPTIONS, build_mask
-from hooks.block_inputs import tokens_converter, weights_for
+from hooks.block_base import (
+    BlockContext,
+    BlockOptions,
+    BlockType,
+    load_yaml,
+    yaml_lines,
+)
+from hooks.block_inputs import (
+    MASK_OPTIONS,
+    SCORE_OPTIONS,
+    build_mask,
+    tokens_converter,
+    weights_for,
+)
 from hooks.demo_block import DEMO_BLOCK
 from hooks.errors import BlockError
 from hooks.figure_blocks import FIGURE_BLOCKS

@@ -52,9 +52,7 @@ def _positive_ints(limit: int, name: str, maximum: int = 2**24):
 def _tokens_or_seq_len(options: BlockOptions, block: str) -> list[str]:
     """Return the tokens, or the positions 0..seq_len-1 when seq_len is given."""
     if options["tokens"] is not None and options["seq_len"] is not None:
-        raise BlockError(
-            f"{block}: give tokens or seq_len, not both", option="seq_len"
-        )
+        raise BlockError(f"{block}: give tokens or seq_len, not both", option="seq_len")
     if options["tokens"] is not None:
         return options["tokens"]
     if options["seq_len"] is None:

@@ -189,8 +189,7 @@ FIGURE_ERRORS = [
     pytest.param(
         "attention-mask",
         "seq_len: 8\nmask: block_sparse\nblock_size: 2\nwindow_blocks: 2",
-        "docs/page.md:5: mask figure: mask block_sparse: n_window_blocks must be "
-        "odd",
+        "docs/page.md:5: mask figure: mask block_sparse: n_window_blocks must be odd",
         id="mask-core-error",
     ),
     pytest.param(

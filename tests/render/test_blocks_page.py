@@ -1,0 +1,56 @@
+"""The Writing pages page in the built site: every block, both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PAGES = {"en": "writing/index.html", "zh": "zh/writing/index.html"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_writing_page_renders_every_block(built_site, lang):
+    html = (built_site / PAGES[lang]).read_text(encoding="utf-8")
+    assert html.count('<table class="attn-weights">') == 3
+    assert html.count('class="attn-svg attn-heatmap"') == 2
+    assert html.count('class="attn-svg attn-mask"') == 2
+    assert html.count('class="attn-svg attn-cost"') == 2
+    assert html.count('<table class="attn-kv">') == 2
+    assert "attention-block-" not in html
+    # Custom names with markup show literally.
+    assert "&lt;test&gt;" in html or "&lt;测试&gt;" in html
+    assert "<test>" not in html and "<测试>" not in html
+
+
+def test_writing_page_words_follow_language(built_site):
+    chinese = (built_site / PAGES["zh"]).read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", chinese)
+    assert captions
+    assert all(re.search(r"[\u4e00-\u9fff]", c) for c in captions)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wide_blocks_scroll_in_their_own_box(browser, serve, lang):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto(serve + PAGES[lang].removesuffix("index.html"))
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+        regions = page.evaluate(
+            """[...document.querySelectorAll('.attn-scroll, .attn-table')].map(
+                 e => ({wide: e.scrollWidth > e.clientWidth,
+                        tab: e.getAttribute('tabindex'),
+                        role: e.getAttribute('role'),
+                        name: e.getAttribute('aria-label')}))"""
+        )
+        assert any(r["wide"] for r in regions)
+        for region in regions:
+            assert region["tab"] == "0"
+            assert region["role"] == "region"
+            assert region["name"]
+    finally:
+        page.close()
