@@ -30,6 +30,26 @@ log = logging.getLogger("mkdocs.hooks.attention")
 PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
 
 
+class _InstantSwitcherFilter(logging.Filter):
+    """Drop the i18n plugin's warning that instant navigation breaks the switcher.
+
+    mkdocs-static-i18n 1.3 warns that Material's language selector keeps the
+    previous page's targets under ``navigation.instant``. This site fixes
+    that: every page carries its targets (``_with_language_targets``) and the
+    runtime script updates the selector on each page change. Without the
+    filter the warning would fail every ``--strict`` build.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "not compatible with theme.features" not in record.getMessage()
+
+
+_I18N_LOGGER = logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure")
+# By name: `mkdocs serve` reloads this file, which makes a new class.
+if not any(type(f).__name__ == "_InstantSwitcherFilter" for f in _I18N_LOGGER.filters):
+    _I18N_LOGGER.addFilter(_InstantSwitcherFilter())
+
+
 def _load_modules():
     """Import the hook modules, re-importing them if any source changed."""
     # MkDocs restores sys.path after loading this file, so the root is added

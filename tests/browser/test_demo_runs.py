@@ -1,64 +1,80 @@
-"""Headless Chromium runs the page's demo and gets the build-time output back."""
+"""Every demo of every built page, in both languages, reruns to its build output.
+
+Pages are discovered from the built site, so a new page with demos is
+covered without touching this file. All demos of a page are started at once
+(they queue in one worker), so each page loads Pyodide once.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import (
+    foreign_hosts,
+    pyodide_requests,
+    wait_for_runs,
+)
+
 pytestmark = pytest.mark.browser
 
-LOAD_TIMEOUT_MS = 120_000
+
+def pages_with_demos(site_dir: Path) -> list[str]:
+    """Return the URL paths of the built pages that contain a demo."""
+    found = []
+    for path in sorted(site_dir.rglob("index.html")):
+        if 'class="attn-demo"' in path.read_text(encoding="utf-8"):
+            relative = path.parent.relative_to(site_dir).as_posix()
+            found.append("" if relative == "." else relative + "/")
+    return found
 
 
-@pytest.fixture
-def page(browser, serve):
-    """A fresh page that records requests, console messages and page errors."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.requests = []
-    page.problems = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.problems.append(message.text),
-    )
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and page.problems.append(f"HTTP {response.status} {response.url}")
-        ),
-    )
-    yield page
-    context.close()
-
-
-@pytest.mark.parametrize("path", ["attention/", "zh/attention/"])
-def test_run_replaces_output_with_identical_live_output(page, serve, path):
-    page.goto(serve + path)
-    demo = page.locator(".attn-demo").first
-    build_output = demo.locator(".attn-demo-output").inner_html()
-    assert demo.locator(".attn-demo-output").get_attribute("data-origin") == "build"
-
-    demo.locator(".attn-demo-run").click()
-    page.wait_for_selector(
-        '.attn-demo-output[data-origin="live"]', timeout=LOAD_TIMEOUT_MS
-    )
-
-    assert demo.locator(".attn-demo-output").inner_html() == build_output
-    hosts = {
-        urlsplit(url).hostname for url in page.requests if not url.startswith("data:")
-    }
-    assert hosts == {"127.0.0.1"}
+def check_demos_match_build(open_page, base_url: str, site_dir: Path) -> int:
+    """Run every demo of every page; return how many demos ran."""
+    paths = pages_with_demos(site_dir)
+    assert paths, f"no page of {site_dir} has a demo"
+    assert any(path.startswith("zh/") for path in paths)
+    assert any(not path.startswith("zh/") for path in paths)
+    page = open_page()
+    count = 0
+    mismatches = []
+    for path in paths:
+        page.goto(base_url + path)
+        demos = page.locator(".attn-demo[data-ready]")
+        page.wait_for_selector(".attn-demo[data-ready]")
+        outputs = [
+            demos.nth(i).locator(".attn-demo-output").inner_html()
+            for i in range(demos.count())
+        ]
+        for i in range(demos.count()):
+            demos.nth(i).locator(".attn-demo-run").click()
+        for i, build_output in enumerate(outputs):
+            demo = demos.nth(i)
+            wait_for_runs(demo, 1)
+            live = demo.locator(".attn-demo-output")
+            assert live.get_attribute("data-origin") == "live"
+            if live.inner_html() != build_output:
+                mismatches.append(f"{path} demo {i + 1}")
+            count += 1
+    assert mismatches == []
+    assert foreign_hosts(page.requests) == set()
     assert page.problems == []
+    return count
 
 
-def test_page_without_run_fetches_no_pyodide(page, serve):
-    page.goto(serve + "attention/")
+def test_built_site_demos_match_build(open_page, serve, built_site):
+    assert check_demos_match_build(open_page, serve, built_site) >= 2
+
+
+def test_demo_site_demos_match_build(open_page, demo_site):
+    assert check_demos_match_build(open_page, demo_site.url, demo_site.folder) == 12
+
+
+@pytest.mark.parametrize("path", ["", "zh/", "attention/", "zh/attention/"])
+def test_page_load_fetches_no_pyodide(open_page, serve, path):
+    page = open_page(serve + path)
     page.wait_for_load_state("networkidle")
-    assert not [
-        url for url in page.requests if "pyodide" in url or url.endswith(".whl")
-    ]
+    assert pyodide_requests(page.requests) == []
+    assert not [url for url in page.requests if "attention-worker" in url]
     assert page.problems == []
