@@ -54,7 +54,7 @@ def check_finite(array: np.ndarray, name: str, *, allow_neginf: bool = False) ->
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"{name} must contain only {expected}; "
-            f"got {array[index]!r} at index {index}"
+            f"got {array[index].item()!r} at index {index}"
         )
 
 

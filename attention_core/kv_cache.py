@@ -327,6 +327,8 @@ def decode_sequence(query, key, value, *, window: int | None = None, scale=None)
     v = as_float_array(value, "value")
     cache = KVCache() if window is None else RollingKVCache(window)
     seq_len = q.shape[-2]
+    if seq_len == 0:
+        raise ValueError(f"decode_sequence needs seq_len >= 1; got query {q.shape}")
 
     outputs, weights = [], None
     for t in range(seq_len):
