@@ -92,6 +92,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
+    def send_error(self, code, message=None, explain=None):
+        """Answer a missing path with the site's 404 page, as a host would.
+
+        A path under a language folder that has its own ``404.html``
+        (``/zh/...``) gets that page; any other path gets the root one.
+        """
+        if code != 404:
+            return super().send_error(code, message, explain)
+        first = self.path.lstrip("/").split("/", 1)[0]
+        page = Path(self.directory) / first / "404.html"
+        if first in ("", ".", "..") or not page.is_file():
+            page = Path(self.directory) / "404.html"
+        if not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @pytest.fixture(scope="session")
 def serve(built_site) -> Iterator[str]:
