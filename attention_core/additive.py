@@ -133,6 +133,7 @@ def _check_inputs(query, key, value, params):
     check_min_ndim(q, "query", 2, "(..., seq_len_q, d_q)")
     check_min_ndim(k, "key", 2, "(..., seq_len_k, d_k)")
     check_min_ndim(v, "value", 2, "(..., seq_len_k, d_v)")
+
     p = AdditiveParams(
         *(
             as_float_array(w, name)
@@ -150,6 +151,7 @@ def _check_inputs(query, key, value, params):
             f"w_q and w_k must have d_attn={d_attn} columns like v_a; "
             f"got {p.w_q.shape} and {p.w_k.shape}"
         )
+
     if q.shape[-1] != p.w_q.shape[0]:
         raise ValueError(
             f"query must have last dimension d_q={p.w_q.shape[0]} (rows of w_q); "

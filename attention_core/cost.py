@@ -97,7 +97,7 @@ def _visible_pairs(seq_len_q: int, seq_len_k: int, causal: bool) -> int:
     """Count the (query, key) pairs that are not masked."""
     if not causal:
         return seq_len_q * seq_len_k
-    # Query i sees keys 0..i (top-left aligned), at most seq_len_k of them.
+    # Query i attends to keys 0..i (top-left aligned), at most seq_len_k of them.
     full_rows = max(0, seq_len_q - seq_len_k)
     partial = min(seq_len_q, seq_len_k)
     return partial * (partial + 1) // 2 + full_rows * seq_len_k
@@ -307,7 +307,7 @@ def kv_cache_bytes(
 ) -> int:
     """Compute the KV-cache bytes of ``batch`` sequences of ``seq_len`` tokens.
 
-    With a sliding window the cache is a rolling buffer that holds at most
+    With a sliding window the cache is a rolling buffer that contains at most
     ``window`` tokens per sequence, however long the sequence.
 
     Parameters

@@ -289,8 +289,9 @@ def block_sparse_layout(
     layout |= is_global[:, None] | is_global[None, :]  # (n_blocks, n_blocks)
 
     # 2) Random blocks for each non-global row, drawn among the free blocks.
-    #    Ranking uniform draws with a stable argsort uses only rng.random,
-    #    whose output is the same in every numpy version since 1.17.
+    #    Ranking uniform draws (rng.random) with a stable argsort avoids
+    #    Generator.choice, so the layout depends only on the uniform stream.
+    #    The cross-runtime test checks it on numpy 2.0.2 and the current numpy.
     rng = np.random.default_rng(seed)
     for row in range(n_blocks):
         if is_global[row] or n_random_blocks == 0:

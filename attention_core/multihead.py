@@ -237,10 +237,12 @@ def check_layer_inputs(query, key, value, projections):
     x_q = as_float_array(query, "query")
     x_k = as_float_array(key, "key")
     x_v = as_float_array(value, "value")
+
     p = as_projections(projections)
     for w, name in zip(p, Projections._fields, strict=True):
         if w.ndim != 2:
             raise ValueError(f"{name} must be a 2-D matrix; got shape {w.shape}")
+
     d_model = p.w_q.shape[0]
     for x, name, seq in (
         (x_q, "query", "seq_len_q"),
@@ -253,6 +255,7 @@ def check_layer_inputs(query, key, value, projections):
                 f"{name} must have last dimension d_model={d_model} "
                 f"(rows of w_q); got shape {x.shape}"
             )
+
     if x_k.shape[-2] != x_v.shape[-2]:
         raise ValueError(
             f"key and value must have the same seq_len_k; "

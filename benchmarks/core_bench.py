@@ -6,12 +6,12 @@ lengths, with and without a causal mask, and prints ratios to
 Torch gets 4-D inputs (1, 8, n, 64), which its fused CPU kernel needs: with
 3-D inputs it falls back to an unfused path that is several times slower.
 
-Tiled attention is timed twice: as called by default (1 worker, matmuls on
-every OpenBLAS thread) and with 2 workers and OpenBLAS limited to 1 thread
-through threadpoolctl, so that it uses the 2 cores the way torch's 2 OpenMP
-threads do. Then the script measures the peak extra memory of the naive and
-the tiled path at n = 8192 with tracemalloc, which numpy reports its
-allocations to.
+Tiled attention is timed twice. The default call uses 1 worker, whose
+matmuls run on every OpenBLAS thread. The second call uses 2 workers with
+OpenBLAS limited to 1 thread through threadpoolctl, so it spreads all of its
+work over the 2 cores as torch's 2 OpenMP threads do. Then the script
+measures the peak extra memory of the naive and the tiled path at n = 8192
+with tracemalloc, which numpy reports its allocations to.
 
 Run it from the repository root, with OpenBLAS free to pick its kernel:
 
@@ -76,8 +76,17 @@ def best_time(function, repeats: int) -> float:
     return min(timings)
 
 
-def time_one_size(seq_len: int, causal: bool, repeats: int) -> dict[str, float]:
-    """Time torch, naive and tiled attention on the same random inputs."""
+def time_one_size(
+    seq_len: int, causal: bool, repeats: int, rounds: int
+) -> dict[str, float]:
+    """Time torch, naive and tiled attention on the same random inputs.
+
+    Each round times every implementation in its own block, after a pause,
+    so that the spinning threads of one library do not slow the next one
+    down. The result is the fastest time over all rounds, which spreads each
+    implementation's samples over the run when other processes load the
+    machine.
+    """
     rng = np.random.default_rng(seq_len)
     shape = (N_HEADS, seq_len, D_K)
     q, k, v = (rng.standard_normal(shape, dtype=np.float32) for _ in range(3))
@@ -100,19 +109,18 @@ def time_one_size(seq_len: int, causal: bool, repeats: int) -> dict[str, float]:
         with threadpool_limits(limits=1, user_api="blas"):
             tiled_attention(q, k, v, causal=causal, n_workers=2)
 
-    # Each implementation runs in its own block, after a pause, so that the
-    # spinning threads of one library do not slow the other down.
     cases = {
         "torch": run_torch,
         "naive": run_naive,
         "tiled": run_tiled,
         "tiled_2": run_tiled_2_workers,
     }
-    timings = {}
-    for name, function in cases.items():
-        gc.collect()
-        time.sleep(0.5)
-        timings[name] = best_time(function, repeats)
+    timings = dict.fromkeys(cases, float("inf"))
+    for _ in range(rounds):
+        for name, function in cases.items():
+            gc.collect()
+            time.sleep(0.3)
+            timings[name] = min(timings[name], best_time(function, repeats))
     return timings
 
 
@@ -147,13 +155,16 @@ def print_setup() -> None:
     )
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS"):
         print(f"- {name}={os.environ.get(name, '(unset)')}")
-    print(f"- load average before the run: {os.getloadavg()[0]:.2f}")
+    print(f"- load average (1 min) before the run: {os.getloadavg()[0]:.2f}")
     print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timings per case")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timed calls per case and round"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per case")
     parser.add_argument(
         "--seq-lens",
         type=int,
@@ -165,7 +176,10 @@ def main() -> None:
     print_setup()
 
     # 1) Speed against torch, as ratios (ours / torch; below 1 is faster).
-    print(f"float32, {N_HEADS} heads, d_k = {D_K}, best of {args.repeats} runs")
+    print(
+        f"float32, {N_HEADS} heads, d_k = {D_K}; fastest of {args.rounds} rounds "
+        f"x {args.repeats} calls"
+    )
     print()
     print(
         "| n | mask | torch (ms) | naive / torch | tiled / torch "
@@ -175,7 +189,7 @@ def main() -> None:
     worst = {"tiled": [0.0, 0.0], "tiled_2": [0.0, 0.0]}
     for seq_len in args.seq_lens:
         for causal in (False, True):
-            t = time_one_size(seq_len, causal, args.repeats)
+            t = time_one_size(seq_len, causal, args.repeats, args.rounds)
             ratios = {name: t[name] / t["torch"] for name in ("naive", *worst)}
             for name in worst:
                 worst[name][causal] = max(worst[name][causal], ratios[name])
@@ -204,6 +218,9 @@ def main() -> None:
         f"- one n x n float32 matrix: {one_matrix / MIB:.1f} MiB; "
         f"tiled = 1/{one_matrix / tiled:.0f} of it, 1/{naive / tiled:.0f} of naive"
     )
+    print()
+
+    print(f"- load average (1 min) after the run: {os.getloadavg()[0]:.2f}")
     print()
 
     # 3) Goals.

@@ -1,7 +1,7 @@
 """A fixed set of attention_core calls, run in CPython and in Pyodide.
 
 ``run_cases()`` returns a JSON-ready dict with one entry per public name of
-the core modules. Each entry holds text (compared exactly across runtimes)
+the core modules. Each entry contains text (compared exactly across runtimes)
 and float64 arrays (compared within 1e-12). The file imports only numpy and
 attention_core, so that it runs unchanged inside Pyodide.
 """

@@ -86,7 +86,8 @@ def test_split_merge_heads_roundtrip():
 
 
 def test_mha_head_loop_reference():
-    # Attend head by head with explicit slices, as the paper writes it.
+    # Attend head by head with explicit column slices, as Vaswani et al. (2017)
+    # define it: Concat(head_1, ..., head_h) W_o with head_i = Attention(X W_q_i, ...).
     rng = np.random.default_rng(1)
     d_model, n_heads = 12, 3
     p = init_projections(d_model, n_heads, seed=2)
@@ -231,8 +232,8 @@ def test_tiled_skips_blocks_outside_window():
         x, x, x, causal=True, window=4, block_size_q=8, block_size_k=8
     )
     _, two_sided = tiled_attention(x, x, x, window=4, block_size_q=8, block_size_k=8)
-    # A causal window of 4 touches the diagonal tile and the one before it; a
-    # two-sided one (2 on each side) the one after it too.
+    # A causal window of 4 touches the diagonal tile and the one before it.
+    # A two-sided window (2 on each side) also touches the one after it.
     assert causal.computed == 8 + 7
     assert two_sided.computed == 8 + 7 + 7
     assert causal.total == two_sided.total == 64
