@@ -13,6 +13,8 @@ from .charts import *  # noqa: F403
 from .charts import __all__ as _charts_all
 from .cost import *  # noqa: F403
 from .cost import __all__ as _cost_all
+from .data_table import *  # noqa: F403
+from .data_table import __all__ as _data_table_all
 from .demo import *  # noqa: F403
 from .demo import __all__ as _demo_all
 from .figures import *  # noqa: F403
@@ -53,6 +55,7 @@ __all__ = [
     *_attention_all,
     *_charts_all,
     *_cost_all,
+    *_data_table_all,
     *_demo_all,
     *_figures_all,
     *_formatting_all,

@@ -37,7 +37,7 @@ class PublishedFigure:
 
     paper: str
     where: str
-    what: str
+    label: str
     value: float
     unit: str
 
@@ -79,10 +79,9 @@ _PAPERS = (
 PAPERS: dict[str, Paper] = {paper.key: paper for paper in _PAPERS}
 
 _FIGURES = (
-    # Ainslie et al. 2023, Table 1: T5-XXL (MHA, MQA, GQA with 8 groups) and
-    # T5-Large, uptrained with 5% of the pre-training compute; inference time
-    # per sample and the average score over their summarisation, translation
-    # and question-answering tasks.
+    # Ainslie et al. 2023, Table 1: inference time per sample and average score
+    # over summarisation, translation and question answering. The XXL models
+    # are T5-XXL checkpoints uptrained with 5% of the pre-training compute.
     PublishedFigure("ainslie2023", "Table 1", "MHA-Large time", 0.37, "s"),
     PublishedFigure("ainslie2023", "Table 1", "MHA-XXL time", 1.51, "s"),
     PublishedFigure("ainslie2023", "Table 1", "MQA-XXL time", 0.24, "s"),
@@ -102,7 +101,7 @@ _FIGURES = (
     PublishedFigure("jiang2023", "section 2", "theoretical attention span", 131, "K"),
 )
 
-# Quoted figures by (paper key, what).
+# Quoted figures by (paper key, label).
 PUBLISHED_FIGURES: dict[tuple[str, str], PublishedFigure] = {
-    (figure.paper, figure.what): figure for figure in _FIGURES
+    (figure.paper, figure.label): figure for figure in _FIGURES
 }

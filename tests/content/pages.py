@@ -10,7 +10,7 @@ import yaml
 
 from tests.conftest import REPO_ROOT
 
-# Handbook pages by source file, with their URL below each language root.
+# URL prefix of each language's pages below the site root.
 LANGUAGES = {"en": "", "zh": "zh/"}
 
 
