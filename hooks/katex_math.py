@@ -4,9 +4,9 @@
 ``<span class="arithmatex">\\(...\\)</span>`` or
 ``<div class="arithmatex">\\[...\\]</div>``. This hook sends all formulas of
 a page to one Node.js process running ``katex`` (the npm package pinned in
-package.json) and puts the returned HTML in their place, so pages show
-typeset math without JavaScript, without a network and without a flash of
-raw TeX. The KaTeX stylesheet and fonts are copied into the site under
+package.json) and puts the returned HTML in their place. Pages therefore
+show typeset math without JavaScript, without a network and without a flash
+of raw TeX. The KaTeX stylesheet and fonts are copied into the site under
 ``assets/katex/``; ``extra_css`` in mkdocs.yml links the stylesheet.
 
 Rendered formulas are cached in ``.cache/math``, keyed by the KaTeX version,
@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIR = REPO_ROOT / "node_modules" / "katex"
 RENDER_SCRIPT = Path(__file__).resolve().parent / "katex_render.cjs"
 CACHE_DIR = REPO_ROOT / ".cache" / "math"
-# Where the stylesheet and fonts go in the built site; mkdocs.yml links the
+# Folder of the stylesheet and fonts in the built site. mkdocs.yml links the
 # stylesheet through extra_css with the same path.
 SITE_ASSETS = "assets/katex"
 

@@ -1,10 +1,10 @@
 """Fail the build when a page is missing in one of the site's languages.
 
-With ``fallback_to_default: false`` mkdocs-static-i18n 1.3 builds a page
-that has no translation into that language's site without any message, and
-a strict build only stops when the page is also listed in ``nav`` (with a
-warning that names the nav entry, not the missing file). This check names
-the missing file and the file it translates.
+With ``fallback_to_default: false``, mkdocs-static-i18n 1.3 silently leaves
+an untranslated page out of that language's site. A strict build stops only
+when the page is also listed in ``nav``, and its warning names the nav entry,
+not the missing file. This check names the missing file and the file it
+translates.
 """
 
 from __future__ import annotations

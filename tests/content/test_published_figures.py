@@ -15,7 +15,10 @@ def _near(text: str, name: str, figure: str) -> bool:
     """Whether ``figure`` is quoted within a clause of ``name``, in either order."""
     name = re.escape(name)
     return bool(
-        re.search(rf"{name}[^;。；]{{0,60}}?{figure}|{figure} on (?:the )?{name}", text)
+        re.search(
+            rf"{name}[^;。；]{{0,60}}?{figure}|{figure}(?: faster)? on (?:the )?{name}",
+            text,
+        )
     )
 
 
