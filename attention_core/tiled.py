@@ -1,11 +1,12 @@
 """Tiled attention with an online softmax, the idea of FlashAttention.
 
 Dao et al. (2022) never materialize the (seq_len_q, seq_len_k) score matrix.
-They walk over blocks of keys for each block of queries and keep, per query,
-a running maximum ``m``, a running sum ``l`` of exponentials and an
-unnormalized output ``acc``. When a new key block raises the maximum, the
-old sum and output are rescaled by ``exp(m_old - m_new)``. After the last
-block, ``acc / l`` equals ``softmax(scores) @ value``.
+They split queries and keys into blocks, visit every (query block, key block)
+tile once, and keep, per query, a running maximum ``m``, a running sum ``l``
+of exponentials and an unnormalized output ``acc``. When a new key block
+raises the maximum, the old sum and output are rescaled by
+``exp(m_old - m_new)``. After the last block, ``acc / l`` equals
+``softmax(scores) @ value``.
 
 With a causal or sliding-window mask, a block in which every query-key pair
 is masked contributes nothing, so it is skipped without computing it.
@@ -287,11 +288,13 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     l_sum = np.zeros((batch, seq_len_q, 1), dtype=dtype)
     output = np.zeros((batch, seq_len_q, d_v), dtype=dtype)
 
-    # Work buffers, reused by every tile.
-    score_buffer = np.empty((batch, block_size_q, block_size_k), dtype=dtype)
-    q_aug = np.empty((batch, block_size_q, d_k + 1), dtype=dtype)
-    k_aug = np.empty((batch, block_size_k, d_k + 1), dtype=dtype)
-    v_aug = np.empty((batch, block_size_k, d_v + 1), dtype=dtype)
+    # Work buffers, reused by every tile and no larger than the inputs.
+    rows_max = min(block_size_q, seq_len_q)
+    cols_max = min(block_size_k, seq_len_k)
+    score_buffer = np.empty((batch, rows_max, cols_max), dtype=dtype)
+    q_aug = np.empty((batch, rows_max, d_k + 1), dtype=dtype)
+    k_aug = np.empty((batch, cols_max, d_k + 1), dtype=dtype)
+    v_aug = np.empty((batch, cols_max, d_v + 1), dtype=dtype)
 
     computed = skipped = 0
     for k_start in range(0, seq_len_k, block_size_k):
