@@ -64,6 +64,16 @@ COMPLEXITY_TABLE = {
 def dtype_bits(dtype: str) -> int:
     """Return the storage width in bits of a dtype name from ``DTYPE_BITS``.
 
+    Parameters
+    ----------
+    dtype : str
+        A key of ``DTYPE_BITS`` or a numpy-style alias ("float16", "bfloat16",
+        "float32", "float64"), in any case.
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> dtype_bits("bf16"), dtype_bits("int4")
@@ -348,6 +358,18 @@ def sliding_window_span(window: int, n_layers: int) -> int:
     ``n_layers`` layers information can come from ``window * n_layers``
     positions back (Jiang et al. 2023, section 2).
 
+    Parameters
+    ----------
+    window : int
+        Sliding-window width of every layer.
+    n_layers : int
+        Number of stacked layers.
+
+    Returns
+    -------
+    int
+        Number of positions back that the last layer can draw on.
+
     Examples
     --------
     >>> sliding_window_span(4096, 32)  # Mistral 7B
@@ -436,6 +458,17 @@ def sequential_operations(layer_type: str, seq_len: int) -> int:
     A recurrent layer needs ``seq_len`` steps in order; the other types
     process all positions at once.
 
+    Parameters
+    ----------
+    layer_type : str
+        One of ``LAYER_TYPES``.
+    seq_len : int
+        Sequence length n.
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> sequential_operations("recurrent", 50)
@@ -464,8 +497,25 @@ def max_path_length(
       ``ceil(n / k)`` with contiguous kernels.
     - restricted_self_attention: ``ceil(n / r)``.
 
-    The table gives orders of growth; these are the whole-layer counts behind
+    The table gives orders of growth. These are the whole-layer counts behind
     them, with no constant factors.
+
+    Parameters
+    ----------
+    layer_type : str
+        One of ``LAYER_TYPES``.
+    seq_len : int
+        Sequence length n.
+    kernel_size : int
+        k, required for "convolutional"; at least 2 when ``dilated``.
+    neighborhood : int
+        r, required for "restricted_self_attention".
+    dilated : bool
+        For "convolutional": dilated kernels (True) or contiguous ones.
+
+    Returns
+    -------
+    int
 
     Examples
     --------
