@@ -54,7 +54,7 @@ def test_glossary_anchors_same_in_both_languages(built_site):
 
 @pytest.mark.parametrize("suffix", [".md", ".zh.md"])
 def test_terms_link_to_glossary_on_first_use(suffix):
-    pages = ["attention", "qkv", "multihead", "masks", "kv-cache", "kernels",
+    pages = ["attention", "qkv", "multihead", "masks", "cost", "kv-cache", "kernels",
              "additive"]  # fmt: skip
     for page in pages:
         text = (REPO_ROOT / "docs" / f"{page}{suffix}").read_text(encoding="utf-8")
