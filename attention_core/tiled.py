@@ -251,25 +251,29 @@ def tiled_attention(
     return output, counts
 
 
-# A row keeps its shift c while its scores stay below c + MAX_SHIFT_GAP, so
-# exp(score - c) <= e^8 (about 3000): far from overflow even in float32, and
-# the final division by l cancels the choice of c.
+# A row keeps its shift c while the sum of exp(score - c) over a tile stays at
+# most n_k * e^8, so every term is at most n_k * e^8 (about 1.5e6 for 512
+# keys): far from overflow even in float32. The final division by l cancels
+# the choice of c.
 MAX_SHIFT_GAP = 8.0
 
 
 def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_k):
     """Run the tiled loop on (batch, seq_len, d) arrays of one float dtype.
 
-    The loop differs from the textbook online softmax in two ways that save
-    two of the four passes over each score tile:
+    The loop differs from the textbook online softmax in ways that leave one
+    pass (the exponential) of the four over each score tile:
 
     - The shift ``c`` is subtracted inside the first matmul: the query tile
       gets an extra column ``-c`` and the key tile a column of ones, so the
-      product is ``q k^T * scale - c`` directly. ``c`` is only moved when a
-      tile's scores exceed it by more than ``MAX_SHIFT_GAP`` (or, in a row's
-      first tile, fall below it by more), and then only in those rows.
+      product is ``q k^T * scale - c`` directly.
     - The row sums ``l`` come out of the second matmul: the value tile gets a
       column of ones, so the last column of ``p @ [v, 1]`` is ``sum(p)``.
+    - No row maximum is taken up front. A row's tile sum shows whether its
+      scores left the safe range around ``c``: above ``n_k * e^gap`` (or
+      inf or NaN after an overflow), or below ``e^-gap`` in the row's first
+      tile, where ``c`` is a provisional 0. Only such rows are recomputed,
+      with their exact maximum as the new shift.
 
     The loop runs over key blocks outside and query blocks inside, so each
     augmented key and value tile is built once, and the output array itself
@@ -280,7 +284,8 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     dtype = q.dtype
     low, high = allowed
     scale = dtype.type(scale)
-    gap = dtype.type(MAX_SHIFT_GAP)
+    upper = dtype.type(np.exp(MAX_SHIFT_GAP))
+    lower = dtype.type(np.exp(-MAX_SHIFT_GAP))
 
     # 1) Running statistics per query: the shift c (-inf until the row has
     #    seen an allowed key), the sum l, and the unnormalized output.
@@ -328,25 +333,33 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
             np.negative(tile_shift[..., 0], out=q_aug[:, :n_q, d_k])
             scores = score_buffer[:, :n_q, :n_k]
             np.matmul(q_aug[:, :n_q], k_aug_t, out=scores)  # (batch, n_q, n_k)
+            masked = None
             if kind == PARTIAL:
                 offsets = np.arange(q_start, q_stop)[:, None] - np.arange(
                     k_start, k_stop
                 )  # (n_q, n_k)
-                np.copyto(scores, -np.inf, where=(offsets < low) | (offsets > high))
+                masked = (offsets < low) | (offsets > high)
+                np.copyto(scores, -np.inf, where=masked)
 
-            # 5) Move the shift of rows whose scores left the safe range. Rows
-            #    with no allowed key in this tile (max -inf) keep theirs.
-            tile_max = scores.max(axis=-1, keepdims=True)  # (batch, n_q, 1)
-            seen = ~np.isneginf(tile_max)
-            move = seen & ((tile_max > gap) | (fresh & (tile_max < -gap)))
-            if move.any():
-                b, r, _ = np.nonzero(move)
-                scores[b, r] -= tile_max[b, r]
-                tile_shift[b, r] += tile_max[b, r]
+            # 5) p = exp(scores - c), and p @ [v, 1] gives the output and sum.
+            #    An overflow here (inf, or NaN from inf * 0) is repaired in step 6.
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.exp(scores, out=scores)
+                pv = scores @ v_aug[:, :n_k]  # (batch, n_q, d_v + 1)
 
-            # 6) p = exp(scores - c), and p @ [v, 1] gives the output and sum.
-            np.exp(scores, out=scores)
-            pv = scores @ v_aug[:, :n_k]  # (batch, n_q, d_v + 1)
+            # 6) Recompute the rows whose sum left the safe range.
+            row_sum = pv[..., d_v]  # (batch, n_q)
+            redo = ~(row_sum <= n_k * upper) | (fresh[..., 0] & (row_sum < lower))
+            if redo.any():
+                moved = _recompute_rows(
+                    redo, q_aug, k_aug_t, v_aug[:, :n_k], masked, pv
+                )
+                tile_shift[..., 0] += moved
+
+            # A row keeps -inf (no key seen) if this tile masked all its keys.
+            seen = np.ones((1, n_q, 1), dtype=bool)
+            if masked is not None:
+                seen = ~masked.all(axis=1)[None, :, None]  # (1, n_q, 1)
 
             # 7) Rescale the old output and sum to the new shift, then add the
             #    tile. Fresh rows have zero output and sum, so alpha = 0 there.
@@ -364,3 +377,25 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     l_sum[l_sum == 0] = 1
     output /= l_sum
     return output, TileCounts(computed, skipped)
+
+
+def _recompute_rows(redo, q_aug, k_aug_t, v_aug, masked, pv) -> np.ndarray:
+    """Recompute the flagged rows of a tile, shifted by their exact maximum.
+
+    Overwrites those rows of ``pv`` (batch, n_q, d_v + 1) and returns the
+    maximum subtracted from each row, 0 for the rows left alone, shape
+    (batch, n_q). A row whose keys are all masked gets 0 and p = 0.
+    """
+    moved = np.zeros(redo.shape, dtype=pv.dtype)
+    for b in np.flatnonzero(redo.any(axis=1)):
+        rows = np.flatnonzero(redo[b])
+        scores = q_aug[b, rows] @ k_aug_t[b]  # (n_rows, n_k)
+        if masked is not None:
+            np.copyto(scores, -np.inf, where=masked[rows])
+        row_max = scores.max(axis=1, keepdims=True)  # (n_rows, 1)
+        row_max[np.isneginf(row_max)] = 0
+        scores -= row_max
+        np.exp(scores, out=scores)
+        pv[b, rows] = scores @ v_aug[b]  # (n_rows, d_v + 1)
+        moved[b, rows] = row_max[:, 0]
+    return moved

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 
 from attention_core import (
     KVCache,
@@ -268,15 +269,20 @@ def test_tiled_float32_stays_float32():
     np.testing.assert_allclose(output, expected, rtol=0, atol=1e-5)
 
 
-def test_tiled_large_scores_no_overflow():
-    x = np.random.default_rng(16).standard_normal((40, 4)) * 50
-    for dtype in (np.float32, np.float64):
+@pytest.mark.parametrize("magnitude", [50.0, 300.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tiled_large_scores_no_overflow(magnitude, dtype):
+    # Scores of 1e4 and more overflow exp(score - c) for a provisional shift,
+    # which the tiled loop must repair without a warning.
+    x = np.random.default_rng(16).standard_normal((40, 4)) * magnitude
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         output, _ = tiled_attention(
             x.astype(dtype), x.astype(dtype), x.astype(dtype), block_size_k=7
         )
-        expected, _ = scaled_dot_product_attention(x, x, x)
-        assert np.isfinite(output).all()
-        np.testing.assert_allclose(output, expected, rtol=1e-4, atol=1e-3)
+    expected, _ = scaled_dot_product_attention(x, x, x)
+    assert np.isfinite(output).all()
+    np.testing.assert_allclose(output, expected, rtol=1e-4, atol=1e-3)
 
 
 def test_additive_attention_reference():
