@@ -318,11 +318,6 @@ def shared_demos(
     return tuple(found)
 
 
-def _json_for_script(value: Any) -> str:
-    # "<" is escaped so that no string can close the surrounding <script>.
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-
-
 def _format_value(value: Any) -> str:
     return format(value, "g") if isinstance(value, float) else str(value)
 
@@ -391,11 +386,11 @@ def render_demo(options: dict[str, Any], context: BlockContext) -> str:
         f"{' hidden' if action == 'stop' else ''}>{labels[action]}</button>"
         for action in ("run", "stop", "reset", "copy")
     )
-    parts = [
-        '<div class="attn-demo">',
-        '<script type="application/json" class="attn-demo-spec">'
-        f"{_json_for_script(spec)}</script>",
-    ]
+    # The spec is an attribute, not a <script>: Material's instant navigation
+    # re-creates the scripts of a new page without their type, so a JSON
+    # script would run as JavaScript.
+    spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True)
+    parts = [f'<div class="attn-demo" data-spec="{html.escape(spec_json)}">']
     if controls:
         parts.append(
             f'<div class="attn-demo-controls" role="group" '

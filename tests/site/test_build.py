@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -117,10 +118,8 @@ def test_language_switcher_lands_on_same_page(built_site, lang, target):
 
 
 def _demo_spec(html: str) -> dict:
-    found = re.search(
-        r'<script type="application/json" class="attn-demo-spec">(.*?)</script>', html
-    )
-    return json.loads(found.group(1))
+    found = re.search(r'<div class="attn-demo" data-spec="([^"]*)">', html)
+    return json.loads(unescape(found.group(1)))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

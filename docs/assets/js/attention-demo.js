@@ -79,7 +79,7 @@ const MESSAGES = {
 };
 
 // Live output kept on the page while a demo runs, in characters.
-const MAX_LIVE_CHARS = 100 * 1024;
+const MAX_LIVE_CHARS = 32 * 1024;
 // A final render larger than this is not put into the page; the trimmed
 // live output stays instead.
 const MAX_FINAL_HTML = 2 * 1024 * 1024;
@@ -114,7 +114,7 @@ function readState(demo) {
 
 /** Set up one demo: editor, controls and buttons. */
 function setupDemo(demo, runtime, editors) {
-  const specText = demo.querySelector(".attn-demo-spec").textContent;
+  const specText = demo.dataset.spec;
   const spec = JSON.parse(specText);
   const messages = MESSAGES[spec.lang] || MESSAGES.en;
   const status = demo.querySelector(".attn-demo-status");

@@ -19,9 +19,9 @@
 
 // Live output is sent at most this often, so an endless print loop cannot
 // flood the page with messages.
-const FLUSH_MS = 50;
+const FLUSH_MS = 100;
 // Live output kept between two flushes; older text is dropped and counted.
-const MAX_PENDING_CHARS = 64 * 1024;
+const MAX_PENDING_CHARS = 32 * 1024;
 
 let runtime = null;
 let stage = "download";

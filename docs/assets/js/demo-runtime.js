@@ -31,6 +31,8 @@ function receive(event) {
     broadcast("progress", message.stage, message.loaded, message.total);
   } else if (message.type === "ready") {
     ready = true;
+    current?.on.progress("running");
+    for (const job of queue) job.on.progress("queued");
     broadcast("ready");
   } else if (message.type === "failed") {
     fail(message.stage, message.message);
