@@ -1,7 +1,7 @@
 """MkDocs hook: site-wide fixes to what Material and the i18n plugin write.
 
 mkdocs.yml lists this file after the other hooks. It changes the output in
-six ways:
+seven ways:
 
 - Search per language. The i18n plugin merges the entries of every language
   into one ``search/search_index.json``, so a search on a Chinese page also
@@ -19,6 +19,8 @@ six ways:
   needs its own search index.
 - Accessibility. The search dialog gets an accessible name (the label of
   the search box), which Material leaves out.
+- Heading ids. Headings get Unicode slugs, so a Chinese heading has an id
+  made of its words instead of "_1", "_2" (see ``on_config``).
 - Table headers. Header cells of Markdown tables get ``scope="col"``, so
   screen readers announce them with every cell of their column.
 - 404 pages. Every language build writes ``404.html`` to the site root, so
@@ -45,6 +47,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
+from pymdownx.slugs import slugify
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,11 +142,19 @@ def _set_source_date_epoch() -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The i18n plugin runs a whole build, on_config included, for each
-    # further language; the state is reset only when the first one starts.
+    # further language, so the state is reset only when the first starts.
     if not _languages(config).nested:
         _set_source_date_epoch()
         _state.not_found.clear()
         _state.page_urls.clear()
+
+    # Python-Markdown's default slugify drops every non-ASCII character, so
+    # Chinese headings got ids "_1", "_2"... that move when a heading is
+    # added and that no author can guess. Unicode slugs keep the words
+    # ("## 掩码" gets id "掩码"). Set here because mkdocs.yml is also read
+    # with yaml.safe_load, which rejects the !!python tag it would need.
+    toc = config.mdx_configs.setdefault("toc", {})
+    toc.setdefault("slugify", slugify(case="lower"))
     return config
 
 
@@ -214,7 +225,7 @@ def fix_not_found(html: str, lang: str, languages: list[str], default: str) -> s
     )
 
     # The head links and the language links are those of the last page
-    # built; on a 404 page they lead to the home pages instead.
+    # built, so on a 404 page the language links lead to the home pages.
     html = _HEAD_ALTERNATE.sub("", html)
     html = _LANGUAGE_LINK.sub(
         lambda m: (

@@ -8,8 +8,9 @@ element id of the target page:
   attributes, and ``url(#id)`` references inside attributes (SVG markers,
   gradients, clip paths);
 - ``url(...)`` in every CSS file of the site;
-- URL strings inside ``<script type="application/json">`` elements (demo
-  specs: the wheel and the Pyodide folder, whose runtime files must exist);
+- URL strings inside ``<script type="application/json">`` elements and
+  JSON ``data-*`` attributes (demo specs: the wheel and the Pyodide folder,
+  whose runtime files must exist);
 - relative ``import`` specifiers of the site's JavaScript modules.
 
 A URL path that starts with ``/`` is resolved from the site root: the 404
@@ -73,6 +74,8 @@ class _PageParser(HTMLParser):
                         self.references.append((line, f"{tag} {name}", url))
             for fragment in _FRAGMENT_URL.findall(value):
                 self.references.append((line, f"{tag} {name}", "#" + fragment))
+            if name.startswith("data-") and value.lstrip().startswith(("{", "[")):
+                self.json_blocks.append((line, value))
         if tag == "script" and ("type", "application/json") in attrs:
             self._json_line, self._json_text = line, []
 
@@ -171,7 +174,7 @@ class SiteLinks:
         return broken
 
     def broken_json_urls(self) -> list[str]:
-        """Check the URLs inside the pages' JSON script elements."""
+        """Check the URLs inside the pages' JSON scripts and attributes."""
         broken = []
         for source, parser in self.pages.items():
             for line, text in parser.json_blocks:

@@ -31,16 +31,21 @@ def tab_through(page, wanted: int) -> list[str]:
     would.
     """
     reached: list[str] = []
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
+
+    def note_focus() -> str:
+        kbd_id, tag = page.evaluate(
             "() => { const e = document.activeElement;"
             " return [e.dataset.kbdId || '', e.tagName]; }"
         )
-        if focused[0] and focused[0] not in reached:
-            reached.append(focused[0])
-        if focused[1] == "TEXTAREA":
+        if kbd_id and kbd_id not in reached:
+            reached.append(kbd_id)
+        return tag
+
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if note_focus() == "TEXTAREA":
             page.keyboard.press("Escape")
+            note_focus()
         if len(reached) == wanted:
             break
     return reached

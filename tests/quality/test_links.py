@@ -6,6 +6,7 @@ reference of each kind, so a checker that finds nothing cannot pass.
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -25,6 +26,7 @@ BROKEN_PAGE = """<!doctype html><html lang="en"><head>
 <img srcset="../assets/a.png 1x, ../assets/b.png 2x" alt="">
 <svg><path marker-end="url(#arrow)"/></svg>
 <script type="application/json" class="attn-demo-spec">SPEC</script>
+<div class="attn-demo" data-spec="ATTRIBUTE"></div>
 </body></html>
 """
 
@@ -49,7 +51,10 @@ def broken_site(tmp_path):
         "wheel": "../assets/wheels/missing.whl",
         "pyodide": "../assets/pyodide/",
     }
-    page = BROKEN_PAGE.replace("SPEC", json.dumps(spec))
+    in_attribute = {"wheel": "../assets/wheels/gone.whl", "controls": []}
+    page = BROKEN_PAGE.replace("SPEC", json.dumps(spec)).replace(
+        "ATTRIBUTE", html.escape(json.dumps(in_attribute))
+    )
     (tmp_path / "page" / "index.html").write_text(page)
     (tmp_path / "other" / "index.html").write_text('<p id="here">x</p>')
     return SiteLinks(tmp_path)
@@ -76,6 +81,7 @@ def test_checker_reports_broken_css_url(broken_site):
 def test_checker_reports_broken_json_urls(broken_site):
     broken = "\n".join(broken_site.broken_json_urls())
     assert "JSON wheel='../assets/wheels/missing.whl'" in broken
+    assert "page/index.html:14: JSON wheel='../assets/wheels/gone.whl'" in broken
     assert "pyodide.asm.wasm missing" in broken
     assert "pyodide.js missing" not in broken
     assert "print" not in broken
