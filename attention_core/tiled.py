@@ -25,9 +25,10 @@ from .attention import check_qkv
 
 __all__ = ["TileCounts", "tile_layout", "tiled_attention"]
 
-# Block sizes chosen on a 2-core AMD EPYC (Zen 3) with OpenBLAS 0.3.31 by
-# benchmarks/core_bench.py: a (block_size_q, block_size_k) float32 score block
-# of 8 heads then takes 4 MiB, and larger blocks were not faster.
+# Default tile: 256 queries x 512 keys, 512 KiB of float32 scores per head.
+# On the 2-core machine of BENCHMARKS.md (AMD EPYC with AVX-512, OpenBLAS
+# 0.3.31), 512 x 512 tiles were about as fast and 128 x 256 tiles slower.
+# Other machines may prefer other sizes.
 DEFAULT_BLOCK_SIZE_Q = 256
 DEFAULT_BLOCK_SIZE_K = 512
 
