@@ -172,6 +172,8 @@ _STRUCTURE_JS = """
     .map((element) => (element ? element.textContent.trim() : null));
   article.querySelectorAll("table").forEach((table, index) => {
     const name = `table ${index + 1} (${table.className || "Markdown"})`;
+    const role = table.getAttribute("role");
+    if (role && role !== "table") found.push(`${name}: role ${role} hides the table`);
     const generated = /\\battn-/.test(table.className);
     const caption = table.querySelector("caption");
     if (generated && !(caption && caption.textContent.trim())) {
@@ -218,7 +220,6 @@ def visit_page(context, base_url: str, path: str) -> PageVisit:
     record_traffic(page, visit)
     try:
         page.goto(base_url + path, wait_until="load")
-        visit.structure = page.evaluate(_STRUCTURE_JS)
         set_color_scheme(page, "default")
         visit.violations["default"] = run_axe(page)
         set_color_scheme(page, "slate")
@@ -231,6 +232,8 @@ def visit_page(context, base_url: str, path: str) -> PageVisit:
         page.wait_for_timeout(250)
         visit.phone_scroll_width = page.evaluate("document.documentElement.scrollWidth")
         visit.phone_overflowing = page.evaluate(_PHONE_OVERFLOW_JS)
+        # After site.js marked the boxes that scroll at this width.
+        visit.structure = page.evaluate(_STRUCTURE_JS)
         visit.violations["phone"] = run_axe(page, ["scrollable-region-focusable"])
         # By now the requests that the load started (search index, worker)
         # have finished; record them all before the page closes.

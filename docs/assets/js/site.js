@@ -40,8 +40,9 @@ function regionLabel(element) {
 
 /**
  * Give every scrolling box in the page content that holds nothing
- * focusable a tab stop, a region role and a name. Boxes that stop
- * scrolling (a wider window) lose the tab stop again.
+ * focusable a tab stop, and a region role and a name where the box is a
+ * plain div or span. Boxes that stop scrolling (a wider window) lose what
+ * was added again.
  */
 function markScrollRegions() {
   const content = document.querySelector(".md-content");
@@ -63,11 +64,15 @@ function markScrollRegions() {
     // Record what was added, so that unmarkScrollRegion removes only that.
     const added = ["tabindex"];
     element.setAttribute("tabindex", "0");
-    if (!element.hasAttribute("role")) {
+    // A role would hide the semantics of a table, figure or code block, so
+    // only boxes without their own semantics become named regions.
+    const generic = element.matches("div, span") &&
+      !element.hasAttribute("role");
+    if (generic) {
       element.setAttribute("role", "region");
       added.push("role");
     }
-    if (!element.hasAttribute("aria-label")) {
+    if (generic && !element.hasAttribute("aria-label")) {
       element.setAttribute("aria-label", regionLabel(element));
       added.push("aria-label");
     }
