@@ -39,7 +39,7 @@ function regionLabel(element) {
 }
 
 /**
- * Give every scrolling box in the page content that holds nothing
+ * Give every scrolling box in the page content that contains nothing
  * focusable a tab stop, and a region role and a name where the box is a
  * plain div or span. Boxes that stop scrolling (a wider window) lose what
  * was added again.
