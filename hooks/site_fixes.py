@@ -1,7 +1,7 @@
 """MkDocs hook: site-wide fixes to what Material and the i18n plugin write.
 
 mkdocs.yml lists this file after the other hooks. It changes the output in
-seven ways:
+six ways:
 
 - Search per language. The i18n plugin merges the entries of every language
   into one ``search/search_index.json``, so a search on a Chinese page also
@@ -13,10 +13,8 @@ seven ways:
   those languages get ``base`` pointing at their language folder, and a
   ``<lang>/sitemap.xml`` for instant navigation, which reads the sitemap at
   the same base.
-- Language links. The language selector's links get ``target="_self"`` so
-  that instant navigation never crosses languages: Material reads
-  ``__config`` only on a full page load, and a page of the other language
-  needs its own search index.
+  Material reads ``__config`` only on a full page load, so site.js keeps
+  the language selector's links out of instant navigation.
 - Accessibility. The search dialog gets an accessible name (the label of
   the search box), which Material leaves out.
 - Heading ids. Headings get Unicode slugs, so a Chinese heading has an id
@@ -179,15 +177,6 @@ def fix_common(html: str, lang: str, default: str) -> str:
             _SEARCH_DIALOG,
             _SEARCH_DIALOG[:-1] + f' aria-label="{label.group(1)}">',
         )
-
-    # Keep language switches out of instant navigation.
-    html = _LANGUAGE_LINK.sub(
-        lambda m: (
-            f'<a href="{m[1]}" hreflang="{m[2]}" class="md-select__link" '
-            'target="_self">'
-        ),
-        html,
-    )
 
     # Search, and the sitemap of instant navigation, per language.
     if lang != default:

@@ -76,7 +76,9 @@ def test_language_switch_reloads_page(instant_page, serve):
     page.evaluate(f"{MARK} = true")
 
     link = page.locator('a.md-select__link[hreflang="zh"]')
-    assert link.get_attribute("target") == "_self"
+    page.wait_for_function(
+        "document.querySelector('a.md-select__link').target === '_self'"
+    )
     link.evaluate("link => link.click()")
     page.wait_for_url(serve + "zh/attention/")
     page.wait_for_load_state("load")

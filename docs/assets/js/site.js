@@ -1,7 +1,7 @@
 /* Site-wide behavior: make boxes that scroll on their own reachable from the
- * keyboard. Material runs this file after its own bundle, and its
- * `document$` observable fires on the first load and after every instant
- * navigation. */
+ * keyboard, and switch languages with a full page load. Material runs this
+ * file after its own bundle, and its `document$` observable fires on the
+ * first load and after every instant navigation. */
 "use strict";
 
 /** Accessible names of a scrolling box without a caption of its own. */
@@ -89,6 +89,17 @@ function unmarkScrollRegion(element) {
   element.removeAttribute("data-site-scroll-region");
 }
 
+/**
+ * Keep the language selector's links out of instant navigation, which
+ * skips links that have a target. Material reads its configuration, and with
+ * it the search index of the page language, only on a full page load.
+ */
+function reloadOnLanguageSwitch() {
+  for (const link of document.querySelectorAll("a.md-select__link")) {
+    link.setAttribute("target", "_self");
+  }
+}
+
 /** Run `callback` once the window has stopped resizing for 150 ms. */
 function onResizeEnd(callback) {
   let timer = 0;
@@ -98,9 +109,15 @@ function onResizeEnd(callback) {
   });
 }
 
+/** Apply the fixes that every page, and every page change, needs. */
+function fixPage() {
+  markScrollRegions();
+  reloadOnLanguageSwitch();
+}
+
 if (typeof document$ !== "undefined") {
-  document$.subscribe(markScrollRegions);
+  document$.subscribe(fixPage);
 } else {
-  document.addEventListener("DOMContentLoaded", markScrollRegions);
+  document.addEventListener("DOMContentLoaded", fixPage);
 }
 onResizeEnd(markScrollRegions);
