@@ -12,8 +12,8 @@ from .units import format_bytes, format_seq_len
 
 __all__ = ["weight_table", "kv_cache_table"]
 
-# Above this printed weight the cell background is dark enough that the
-# number switches to the light text colour (see docs/assets/css/blocks.css).
+# Cells whose printed weight is at least this get the class "attn-dark",
+# which the site's stylesheet sets in bold as a cue besides the shade.
 _DARK_FROM = 0.5
 
 
