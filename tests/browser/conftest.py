@@ -119,7 +119,9 @@ def _free_port() -> http.server.ThreadingHTTPServer:
     return _QuietServer(("127.0.0.1", 0), _QuietHandler)
 
 
-def _build(folder: Path, pages: dict[str, str], site_url: str, pyodide: str) -> Path:
+def build_demo_site(
+    folder: Path, pages: dict[str, str], site_url: str, pyodide: str
+) -> Path:
     """Build ``pages`` with the repository's config, scripts and styles."""
     docs = folder / "docs"
     shutil.copytree(REPO_ROOT / "docs" / "assets", docs / "assets")
@@ -159,7 +161,9 @@ def _serve_built(tmp_path_factory, name: str, pyodide: str) -> Iterator[Served]:
     server = _free_port()
     port = server.server_address[1]
     url = f"http://127.0.0.1:{port}/"
-    site_dir = _build(tmp_path_factory.mktemp(name), DEMO_SITE_PAGES, url, pyodide)
+    site_dir = build_demo_site(
+        tmp_path_factory.mktemp(name), DEMO_SITE_PAGES, url, pyodide
+    )
     server.RequestHandlerClass = functools.partial(
         _QuietHandler, directory=str(site_dir)
     )

@@ -152,6 +152,12 @@ function loadRuntime(indexURL, wheelURL) {
         "import site; site.getsitepackages()[0]",
       );
       pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
+      // Byte-compile attention_core while numpy's files download and its
+      // wasm modules compile, so the later import only loads bytecode.
+      pyodide.runPython(
+        "import compileall; compileall.compile_dir(" +
+          `${JSON.stringify(sitePackages + "/attention_core")}, quiet=1)`,
+      );
       await Promise.race([numpy, failure]);
       report("wheel");
       const run = pyodide.runPython(`
