@@ -1,8 +1,8 @@
 """Loading the runtime: progress, failures with Retry, and the CDN setting.
 
-Failures are made with Playwright routes (a missing file, a blocked
-script, a wrong MIME type, an unreachable CDN); no request reaches another
-host, because the CDN's URL is routed to an abort.
+Playwright routes make each failure: a missing file, a blocked script, a
+wrong MIME type or an unreachable CDN. The CDN's URL is routed to an abort,
+so no request reaches another host.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def wasm_bytes(site: Path) -> bytes:
     return (site / "assets/pyodide/0.27.7/pyodide.asm.wasm").read_bytes()
 
 
-# Each case: the route pattern, how to answer it, and a text the status must
-# contain to say what failed.
+# Each case: the route pattern, the response to it, and a text the status
+# must contain to name what failed.
 FAILURES = {
     "missing wasm": (
         "**/pyodide.asm.wasm",
