@@ -14,7 +14,9 @@ is masked contributes nothing, so it is skipped without computing it.
 
 from __future__ import annotations
 
+import math
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -297,10 +299,10 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     # Work buffers, reused by every tile and no larger than the inputs.
     rows_max = min(block_size_q, seq_len_q)
     cols_max = min(block_size_k, seq_len_k)
-    score_buffer = np.empty((batch, rows_max, cols_max), dtype=dtype)
-    q_aug = np.empty((batch, rows_max, d_k + 1), dtype=dtype)
-    k_aug = np.empty((batch, cols_max, d_k + 1), dtype=dtype)
-    v_aug = np.empty((batch, cols_max, d_v + 1), dtype=dtype)
+    score_buffer = _work_buffer("scores", (batch, rows_max, cols_max), dtype)
+    q_aug = _work_buffer("q_aug", (batch, rows_max, d_k + 1), dtype)
+    k_aug = _work_buffer("k_aug", (batch, cols_max, d_k + 1), dtype)
+    v_aug = _work_buffer("v_aug", (batch, cols_max, d_v + 1), dtype)
 
     computed = skipped = 0
     for k_start in range(0, seq_len_k, block_size_k):
@@ -378,6 +380,26 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     l_sum[l_sum == 0] = 1
     output /= l_sum
     return output, TileCounts(computed, skipped)
+
+
+# Work buffers of the calling thread, kept between calls. Fresh buffers of a
+# few MiB cost page faults on every call, which at n = 256 took longer than
+# the arithmetic. Each thread keeps at most one buffer per name and dtype, as
+# large as the largest tile it has used.
+_thread_buffers = threading.local()
+
+
+def _work_buffer(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """Return an uninitialized array of ``shape``, reused across calls."""
+    cache = getattr(_thread_buffers, "arrays", None)
+    if cache is None:
+        cache = _thread_buffers.arrays = {}
+    size = math.prod(shape)
+    key = (name, dtype.str)
+    flat = cache.get(key)
+    if flat is None or flat.size < size:
+        flat = cache[key] = np.empty(size, dtype=dtype)
+    return flat[:size].reshape(shape)
 
 
 def _recompute_rows(redo, q_aug, k_aug_t, v_aug, masked, pv) -> np.ndarray:
