@@ -9,13 +9,15 @@ A demo may start with a YAML header between two ``---`` lines::
       - {name: mask, type: select, options: [causal, none], default: causal}
       - {name: sentence, type: text, default: "the cat sat", label: Sentence}
     shared: false
+    reproducible: true
     ---
     <python code that uses temperature, mask and sentence as variables>
 
 The build runs the code with each control at its default and embeds the
 output; the page also carries the code, the controls and the runtime URLs so
 the browser can rerun it. Demos with ``shared: true`` run in one namespace,
-in page order, at build time and in the browser.
+in page order, at build time and in the browser. ``reproducible: false``
+marks a demo whose output changes from run to run, such as a timing.
 """
 
 from __future__ import annotations
@@ -377,6 +379,7 @@ def render_demo(options: dict[str, Any], context: BlockContext) -> str:
         "controls": controls,
         "lang": context.lang,
         "pyodide": context.pyodide_index,
+        "reproducible": options["reproducible"],
         "shared": options["shared"],
         "wheel": context.site_root + context.wheel_path,
     }
@@ -425,6 +428,9 @@ DEMO_OPTIONS = (
     Option("title", str, default=None),
     Option("controls", list, default=[], convert=_convert_controls),
     Option("shared", bool, default=False),
+    # False for demos whose output differs from run to run (timings): the
+    # browser tests then check only that the live run succeeds.
+    Option("reproducible", bool, default=True),
 )  # fmt: skip
 
 DEMO_BLOCK = BlockType(

@@ -128,6 +128,10 @@ CONTROL_ERRORS = [
         "demo: option 'controls' must be a list; got dict",
     ),
     (
+        "reproducible: sometimes",
+        "demo: option 'reproducible' must be true or false; got str 'sometimes'",
+    ),
+    (
         "shared: yes please",
         "demo: option 'shared' must be true or false; got str 'yes please'",
     ),
@@ -170,6 +174,7 @@ def test_controls_run_with_defaults_and_reach_spec(tmp_path):
     assert "1.0 3 causal the &lt;cat&gt;" in html
     spec = spec_of(html)
     assert spec["code"] == code
+    assert spec["reproducible"] is True
     assert spec["pyodide"] == "../assets/pyodide/0.27.7/"
     assert spec["wheel"] == "../assets/wheels/abc/w.whl"
     assert [control["name"] for control in spec["controls"]] == [
