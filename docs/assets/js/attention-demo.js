@@ -327,7 +327,9 @@ function setupDemo(demo, runtime, editors) {
       const field = control.querySelector("input, select");
       field.value = field.defaultValue ?? field.value;
       if (field.tagName === "SELECT") {
-        for (const option of field.options) option.selected = option.defaultSelected;
+        for (const option of field.options) {
+          option.selected = option.defaultSelected;
+        }
       }
       const shown = control.querySelector("output");
       if (shown) shown.textContent = field.value;

@@ -8,7 +8,7 @@
  *               {type: "ready"}                         runtime loaded
  *               {type: "output", id, parts, dropped}    batched live writes
  *               {type: "done", id, html}                final rendered output
- *               {type: "failed", stage, message}        the runtime did not load
+ *               {type: "failed", stage, message}        loading failed
  *               {type: "crashed", id, message}          the interpreter broke
  *
  * The final HTML comes from attention_core.demo.render_output, the function
@@ -139,7 +139,9 @@ function loadRuntime(indexURL, wheelURL) {
       try {
         importScripts(indexURL + "pyodide.js");
       } catch (error) {
-        throw new Error(`could not load ${indexURL}pyodide.js (${error.message})`);
+        throw new Error(
+          `could not load ${indexURL}pyodide.js (${error.message})`,
+        );
       }
       const pyodide = await Promise.race([loadPyodide({ indexURL }), failure]);
       report("numpy");

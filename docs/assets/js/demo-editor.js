@@ -38,7 +38,8 @@ const TOKEN = new RegExp(
 
 /** Escape text for HTML element content. */
 function escapeHTML(text) {
-  return text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]);
+  const entities = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+  return text.replace(/[&<>]/g, (c) => entities[c]);
 }
 
 /** Return highlighted HTML for Python `source`, with Pygments class names. */

@@ -87,7 +87,8 @@ function pump() {
   if (current || !queue.length) return;
   if (!worker) start();
   current = queue.shift();
-  worker.postMessage({ type: "run", id: current.id, ...urls, ...current.request });
+  const { id, request } = current;
+  worker.postMessage({ type: "run", id, ...urls, ...request });
 }
 
 let nextId = 0;
