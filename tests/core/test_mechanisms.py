@@ -255,10 +255,12 @@ def test_tiled_never_allocates_score_matrix():
 
 def test_tiled_n_workers_same_result():
     x = np.random.default_rng(14).standard_normal((4, 3, 30, 5))
-    one, counts = tiled_attention(x, x, x, causal=True, block_size_q=7)
-    two, counts_two = tiled_attention(x, x, x, causal=True, block_size_q=7, n_workers=2)
-    np.testing.assert_array_equal(one, two)
-    assert counts == counts_two
+    serial, counts = tiled_attention(x, x, x, causal=True, block_size_q=7)
+    threaded, counts_threaded = tiled_attention(
+        x, x, x, causal=True, block_size_q=7, n_workers=2
+    )
+    np.testing.assert_array_equal(serial, threaded)
+    assert counts == counts_threaded
 
 
 def test_tiled_float32_stays_float32():
