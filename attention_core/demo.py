@@ -125,8 +125,6 @@ def run_demo(
 
     Examples
     --------
-    >>> result = run_demo("print('a', end='')\\nprint('b')\\nx")
-    ... # doctest: +SKIP
     >>> run_demo("print(n + 1)", {"n": 1}).outputs
     [('stdout', '2\\n')]
     """
@@ -245,7 +243,7 @@ def run_shared_demo(
     Examples
     --------
     >>> run_shared_demo([("x = n * 2", {"n": 3})], "print(x)").outputs
-    [('stdout', '6\n')]
+    [('stdout', '6\\n')]
     """
     namespace: dict = {}
     for index, (earlier_code, earlier_values) in enumerate(prelude, start=1):
