@@ -7,6 +7,7 @@ and it reloads both when their sources change under ``mkdocs serve``.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import json
@@ -88,6 +89,7 @@ class _BuildState:
     def __init__(self) -> None:
         self.modules: dict = {}
         self.cache = None
+        self.wheel_version = ""
         self.wheel_name = ""
         self.wheel_data = b""
         self.wheel_path = ""
@@ -117,12 +119,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.cache = modules["cache"].RenderCache(
         REPO_ROOT / ".cache" / "blocks", version
     )
-    _state.wheel_name, _state.wheel_data = modules["wheel"].build_wheel(
-        REPO_ROOT / "attention_core"
-    )
+    # Each language build calls on_config; the wheel is packed once per
+    # source version and reused by the other language and by serve rebuilds.
+    if _state.wheel_version != version:
+        _state.wheel_name, _state.wheel_data = modules["wheel"].build_wheel(
+            REPO_ROOT / "attention_core"
+        )
+        _state.wheel_version = version
     # The wheel's folder is named after its content hash, so a changed package
     # gets a new URL and browsers never run a stale copy from their cache.
-    digest = __import__("hashlib").sha256(_state.wheel_data).hexdigest()[:16]
+    digest = hashlib.sha256(_state.wheel_data).hexdigest()[:16]
     _state.wheel_path = f"assets/wheels/{digest}/{_state.wheel_name}"
     return config
 
