@@ -90,10 +90,36 @@ def yaml_lines(text: str, line_offset: int = 1) -> dict[str, int]:
     return lines
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that rejects a key given twice in one mapping.
+
+    Plain YAML keeps the last of two equal keys, so `seed: 1` followed by
+    `seed: 2` would silently drop the first option.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                repeated = key in seen
+            except TypeError:
+                continue  # an unhashable key; the base class reports it
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} is given twice; give each key once",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_yaml(text: str, block: str, line_offset: int = 1):
     """Parse YAML options, turning a syntax error into a ``BlockError`` at its line."""
     try:
-        return yaml.safe_load(text) if text.strip() else {}
+        return yaml.load(text, Loader=_UniqueKeyLoader) if text.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = line_offset + (mark.line if mark is not None else 0)

@@ -141,6 +141,12 @@ TABLE_ERRORS = [
         "numbers; got [1, 'x']",
         id="matrix-not-numbers",
     ),
+    pytest.param(
+        "tokens: a b\nseed: 1\nseed: 2",
+        "docs/page.md:6: weight table: invalid YAML: key 'seed' is given twice; "
+        "give each key once",
+        id="duplicate-option",
+    ),
 ]
 
 
@@ -259,6 +265,16 @@ def test_demo_error_names_line_inside_demo(tmp_path):
     assert message.startswith("docs/x.zh.md:7: demo: the code raised at build time:")
     assert 'File "<demo>", line 2' in message
     assert "ZeroDivisionError: division by zero" in message
+
+
+def test_demo_control_key_given_twice_is_an_error(tmp_path):
+    header = "---\ncontrols:\n  - {name: a, type: text, default: x, default: y}\n---"
+    markdown = f"# T\n\n```attention-demo\n{header}\nprint(a)\n```\n"
+    with pytest.raises(PageBlockError) as caught:
+        render(markdown, tmp_path)
+    assert str(caught.value).startswith(
+        "docs/page.md:6: demo: invalid YAML: key 'default' is given twice"
+    )
 
 
 def test_unclosed_fence_is_an_error(tmp_path):
