@@ -108,16 +108,25 @@ def fill_placeholders(html: str, page: PageBlocks) -> str:
     ------
     PageBlockError
         When a placeholder is missing from the HTML, so that no block is
-        silently dropped.
+        silently dropped, or when it ended up inside a code block, where the
+        block's HTML would show inside the code.
     """
     for placeholder, (line, fragment) in page.fragments.items():
         pattern = re.compile(rf"<p>\s*{placeholder}\s*</p>|{placeholder}")
-        # A function as replacement keeps backslashes in the fragment literal.
-        html, count = pattern.subn(lambda _, text=fragment: text, html, count=1)
-        if count == 0:
+        match = pattern.search(html)
+        if match is None:
             raise PageBlockError(
                 f"{page.path}:{line}: the block did not reach the page HTML; it may "
                 "sit inside raw HTML or a code span, where Markdown is not processed. "
                 "Move it to its own paragraph."
             )
+        before = html[: match.start()]
+        if before.rfind("<code") > before.rfind("</code>"):
+            raise PageBlockError(
+                f"{page.path}:{line}: the block is inside an indented code block, "
+                "which Markdown shows as literal text. Indent a block only inside "
+                "a list item or an admonition; to show it as an example, put it in "
+                "a longer fence (````markdown)."
+            )
+        html = html[: match.start()] + fragment + html[match.end() :]
     return html

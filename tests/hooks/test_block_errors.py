@@ -308,6 +308,24 @@ def test_lost_placeholder_is_an_error(tmp_path):
         fill_placeholders("<p>nothing here</p>", page)
 
 
+def test_block_in_indented_code_block_is_an_error(tmp_path):
+    import markdown as md
+
+    page_md = "Example:\n\n    ```attention-table\n    tokens: a b\n    ```\n"
+    text, page = render(page_md, tmp_path)
+    html = md.markdown(text, extensions=["pymdownx.superfences"])
+    with pytest.raises(
+        PageBlockError, match=r"docs/page.md:3: the block is inside an indented code"
+    ):
+        fill_placeholders(html, page)
+
+
+def test_block_after_inline_code_is_filled(tmp_path):
+    text, page = render("`x`\n\n```attention-table\ntokens: a b\n```\n", tmp_path)
+    html = fill_placeholders("<p><code>x</code></p>\n" + text.split("\n")[3], page)
+    assert html.startswith('<p><code>x</code></p>\n<div class="attn-table"')
+
+
 def test_second_render_comes_from_cache(tmp_path):
     markdown = "```attention-table\ntokens: a b\n```\n"
     _, first = render(markdown, tmp_path)
