@@ -28,7 +28,7 @@ DEMO_FILENAME = "<demo>"
 
 
 class DemoResult:
-    """What a demo produced, in order.
+    """Outputs of one demo run, in the order they were produced.
 
     Attributes
     ----------

@@ -1,4 +1,4 @@
-"""What every attention block type shares: its context, its description, YAML."""
+"""Shared parts of every attention block type: context, description, YAML."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def _load_modules():
 
 
 class _BuildState:
-    """What one language build of the site needs to carry between events."""
+    """State that one language build carries from one MkDocs event to the next."""
 
     def __init__(self) -> None:
         self.modules: dict = {}

