@@ -129,12 +129,16 @@ def run_demo(
     [('stdout', '2\\n')]
     """
     result = DemoResult()
+    # Writes are collected as lists of pieces and joined once at the end:
+    # appending to one growing string would take quadratic time for a demo
+    # that prints many lines.
+    chunks: list[tuple[str, list[str]]] = []
 
     def emit(kind: str, text: str) -> None:
-        if result.outputs and result.outputs[-1][0] == kind and kind != "html":
-            result.outputs[-1] = (kind, result.outputs[-1][1] + text)
+        if chunks and chunks[-1][0] == kind and kind != "html":
+            chunks[-1][1].append(text)
         else:
-            result.outputs.append((kind, text))
+            chunks.append((kind, [text]))
         if on_output is not None:
             on_output(kind, text)
 
@@ -165,12 +169,15 @@ def run_demo(
         exec(compile(tree, filename, "exec"), namespace)
         if last is not None:
             display(eval(compile(last, filename, "eval"), namespace))
-    except (Exception, KeyboardInterrupt) as err:
+    except (Exception, KeyboardInterrupt, SystemExit) as err:
+        # SystemExit is caught too: sys.exit() in a demo ends the demo, not
+        # the build or the browser's interpreter.
         text, result.error_line = _format_exception(err, filename)
         result.error_line = result.error_line or 0
         emit("error", text)
     finally:
         sys.stdout, sys.stderr = saved
+    result.outputs = [(kind, "".join(pieces)) for kind, pieces in chunks]
     return result
 
 

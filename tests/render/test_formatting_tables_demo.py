@@ -117,3 +117,26 @@ def test_toy_embeddings_depend_on_token_and_position():
 def test_toy_embeddings_reject_empty_tokens():
     with pytest.raises(ValueError, match="at least one token; got an empty list"):
         ac.toy_embeddings([])
+
+
+def test_demo_sys_exit_is_a_demo_error():
+    result = ac.run_demo("import sys\nprint('before')\nsys.exit(2)")
+    assert result.failed
+    assert result.error_line == 3
+    assert result.outputs[0] == ("stdout", "before\n")
+    assert "SystemExit: 2" in result.error_text
+
+
+def test_demo_many_prints_join_in_order():
+    result = ac.run_demo("for i in range(50_000):\n    print(i)")
+    ((kind, text),) = result.outputs
+    assert kind == "stdout"
+    assert text == "".join(f"{i}\n" for i in range(50_000))
+
+
+def test_demo_streams_each_write():
+    written = []
+    ac.run_demo(
+        'print("a", end="")\nprint("b")', on_output=lambda *item: written.append(item)
+    )
+    assert written == [("stdout", "a"), ("stdout", "b"), ("stdout", "\n")]
