@@ -57,6 +57,11 @@ _DEMO_LABELS = {
         "output": "Output",
         "code": "Demo code",
         "controls": "Demo controls",
+        "no_stored_output": (
+            "This demo prints something different on every run (it measures "
+            "time), so the page stores no output for it. Press Run to see it "
+            "in your browser."
+        ),
     },
     "zh": {
         "run": "运行",
@@ -66,6 +71,10 @@ _DEMO_LABELS = {
         "output": "输出",
         "code": "演示代码",
         "controls": "演示参数",
+        "no_stored_output": (
+            "这个演示每次运行的输出都不同（它在计时），所以页面不保存它的输出。"
+            "点击“运行”，在你的浏览器里查看。"
+        ),
     },
 }
 
@@ -374,6 +383,13 @@ def render_demo(options: dict[str, Any], context: BlockContext) -> str:
             line_offset=options["code_line"] + (result.error_line or 1),
         )
     labels = _DEMO_LABELS[context.lang]
+    # A demo whose output changes from run to run still runs at build time,
+    # so that its errors stop the build, but its output is not stored: two
+    # builds of the same commit must give the same bytes.
+    if options["reproducible"]:
+        stored_output = ac.render_output(result)
+    else:
+        stored_output = f'<p class="attn-demo-note">{labels["no_stored_output"]}</p>'
     spec = {
         "code": code,
         "controls": controls,
@@ -409,7 +425,7 @@ def render_demo(options: dict[str, Any], context: BlockContext) -> str:
         '<span class="attn-demo-status" role="status" aria-live="polite"></span>'
         "</div>",
         f'<div class="attn-demo-output" role="region" aria-label="{labels["output"]}" '
-        f'data-origin="build">{ac.render_output(result)}</div>',
+        f'data-origin="build">{stored_output}</div>',
         "</div>",
     ]
     return "\n".join(parts)

@@ -285,3 +285,16 @@ def test_runtime_copy_rejects_changed_npm_file(tmp_path, monkeypatch):
     assert f"{npm / 'pyodide.asm.js'} has sha256 " in message
     assert pyodide_bundle.NPM_FILE_SHA256["pyodide.asm.js"] in message
     assert "Run `npm ci`" in message
+
+
+def test_unreproducible_demo_stores_no_output(tmp_path):
+    code = "import time\nprint('took', time.perf_counter())"
+    (html,) = render(demo("reproducible: false", code), tmp_path)
+    assert spec_of(html)["reproducible"] is False
+    assert "took" not in html.split('data-origin="build">')[1]
+    assert '<p class="attn-demo-note">This demo prints something different' in html
+
+
+def test_unreproducible_demo_still_fails_build(tmp_path):
+    with pytest.raises(PageBlockError, match="demo: the code raised at build time"):
+        render(demo("reproducible: false", "1 / 0"), tmp_path)
