@@ -54,3 +54,22 @@ def test_wide_blocks_scroll_in_their_own_box(browser, serve, lang):
             assert region["name"]
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_figures_keep_their_natural_size(browser, serve):
+    # Material's ".md-typeset svg { max-width: 100% }" once shrank a 4-head
+    # heatmap, and its text with it, to a few pixels on a phone.
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto(serve + PAGES["en"].removesuffix("index.html"))
+        sizes = page.evaluate(
+            """[...document.querySelectorAll('svg.attn-svg')].map(
+                 e => [e.getBoundingClientRect().width,
+                       parseFloat(e.getAttribute('width'))])"""
+        )
+        assert sizes
+        for rendered, declared in sizes:
+            assert rendered == pytest.approx(declared, abs=1)
+    finally:
+        page.close()
