@@ -56,7 +56,9 @@ def render_blocks(
     page = PageBlocks(path)
     nonce = hashlib.sha256(path.encode()).hexdigest()[:8]
     replacements = []
-    for block in find_fenced_blocks(lines):
+    fenced_blocks = find_fenced_blocks(lines)
+    _reject_quoted_blocks(lines, fenced_blocks, path)
+    for block in fenced_blocks:
         block_type = BLOCK_TYPES.get(block.kind)
         if block_type is None:
             continue
@@ -88,6 +90,33 @@ def render_blocks(
     for block, placeholder in reversed(replacements):
         lines[block.start : block.end + 1] = ["", block.indent + placeholder, ""]
     return "\n".join(lines), page
+
+
+# An attention fence opened inside a blockquote ("> ```attention-table").
+_QUOTED_FENCE = re.compile(
+    r"^[ \t]*(?:>[ \t]*)+(?:`{3,}|~{3,})[ \t]*(attention-[\w-]+)"
+)
+
+
+def _reject_quoted_blocks(lines: list[str], fenced_blocks, path: str) -> None:
+    """Raise for an attention block inside a blockquote.
+
+    The scanner reads fences only at the start of a line, so a quoted block
+    would otherwise reach the page as a plain code block of YAML.
+    """
+    inside = set()
+    for block in fenced_blocks:
+        end = block.end if block.end is not None else len(lines) - 1
+        inside.update(range(block.start, end + 1))
+    for index, text in enumerate(lines):
+        found = _QUOTED_FENCE.match(text)
+        if index in inside or found is None or found[1] not in BLOCK_TYPES:
+            continue
+        raise PageBlockError(
+            f"{path}:{index + 1}: {BLOCK_TYPES[found[1]].title}: attention blocks "
+            "inside a blockquote are not supported; move the block out of the "
+            "quote, for example into an admonition"
+        )
 
 
 def _render(block_type, body: str, context: BlockContext) -> str:

@@ -345,3 +345,19 @@ def test_bad_block_stops_strict_and_plain_builds(make_any_site, lang_page, stric
         f"docs/{lang_page}:5: weight table: option 'mask' must be one of "
         f"{MASK_CHOICES} (or a list of them); got 'casual'"
     ) in result.stderr
+
+
+def test_block_in_blockquote_is_an_error(tmp_path):
+    markdown = "# T\n\n> Quoted:\n>\n> ```attention-table\n> tokens: a b\n> ```\n"
+    with pytest.raises(PageBlockError) as caught:
+        render(markdown, tmp_path)
+    assert str(caught.value).startswith(
+        "docs/page.md:5: weight table: attention blocks inside a blockquote"
+    )
+
+
+def test_quoted_example_inside_fence_is_left_alone(tmp_path):
+    markdown = "````markdown\n> ```attention-table\n> tokens: a\n> ```\n````\n"
+    rendered, page = render(markdown, tmp_path)
+    assert rendered == markdown
+    assert page.fragments == {}
