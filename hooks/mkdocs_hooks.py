@@ -12,6 +12,7 @@ import html
 import importlib
 import json
 import logging
+import os
 import posixpath
 import re
 import shutil
@@ -269,4 +270,17 @@ def _write_runtime(site_dir: Path, config: MkDocsConfig) -> None:
     target = site_dir / "assets" / "pyodide" / bundle.PYODIDE_VERSION
     target.mkdir(parents=True, exist_ok=True)
     for name in bundle.RUNTIME_FILES:
-        shutil.copyfile(runtime / name, target / name)
+        _link_or_copy(runtime / name, target / name)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` to ``target``, or copy it across file systems.
+
+    The runtime is 17 MB; a link makes writing it into the site free when the
+    cache and the site share a file system.
+    """
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

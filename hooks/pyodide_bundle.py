@@ -86,12 +86,23 @@ def runtime_dir(cache_root: Path | None = None) -> Path:
     return cache_root / "pyodide" / PYODIDE_VERSION
 
 
+# Digests already computed in this process, keyed by the file's identity and
+# modification time, so that rebuilds under `mkdocs serve` hash the 17 MB
+# runtime once instead of on every build.
+_DIGESTS: dict[tuple, str] = {}
+
+
 def _sha256(path: Path) -> str:
+    status = path.stat()
+    identity = (str(path), status.st_ino, status.st_size, status.st_mtime_ns)
+    if identity in _DIGESTS:
+        return _DIGESTS[identity]
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+    _DIGESTS[identity] = digest.hexdigest()
+    return _DIGESTS[identity]
 
 
 def _expected_numpy_sha256(npm_dir: Path) -> str:
