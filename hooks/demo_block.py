@@ -315,7 +315,9 @@ def shared_demos(
     """
     found = []
     for block in find_fenced_blocks(markdown.split("\n")):
-        if block.kind != fence or block.end is None:
+        # Only a header that names "shared" can set it; skipping the others
+        # here spares parsing and checking every demo twice per build.
+        if block.kind != fence or block.end is None or "shared" not in block.body:
             continue
         try:
             header, code, _ = split_demo_body(block.body)
