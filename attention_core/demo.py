@@ -1,7 +1,7 @@
 """Run demo code and render what it printed and displayed.
 
 The build runs every demo through ``run_demo`` and embeds ``render_output`` of
-the result; the browser runs the same two functions under Pyodide, so the live
+the result. The browser runs the same two functions under Pyodide, so the live
 output is the same HTML as the build-time output.
 """
 

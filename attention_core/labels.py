@@ -133,7 +133,9 @@ _LABELS = {
         "weight_scale": "注意力权重",
         "heatmap_region": "注意力热图",
         "heatmap_title": "注意力权重：{rows} 个查询 × {cols} 个键",
-        "heatmap_title_heads": "{n_heads} 个头的注意力权重：{rows} 个查询 × {cols} 个键",
+        "heatmap_title_heads": (
+            "{n_heads} 个头的注意力权重：{rows} 个查询 × {cols} 个键"
+        ),
         "heatmap_desc": (
             "行是查询，列是键。颜色越深，权重越大，色标从 0 到 {top}。"
             "最大的权重是 {max}，由查询 {query} 指向键 {key}（{head}）。"

@@ -35,7 +35,7 @@ MASKS = (
     "block_sparse",
 )  # fmt: skip
 
-# Which options each mask reads; any other mask option given is an error.
+# Options that each mask reads. Any other mask option in a block is an error.
 _MASK_PARAMETERS = {
     "none": (),
     "causal": (),

@@ -87,7 +87,7 @@ _CONTROL_KEYS = {
 }
 # Names the demo namespace already defines; a control must not hide them.
 _RESERVED_NAMES = ("display", "HTML")
-# Longest text a text control accepts, in characters.
+# Maximum length of a text control's value, in characters.
 MAX_TEXT_LENGTH = 200
 # A slider with more positions than this is more precise than a mouse.
 MAX_SLIDER_STEPS = 10_000

@@ -102,7 +102,7 @@ export function preload(runtimeURLs) {
   if (!worker) start();
 }
 
-/** Whether the runtime has finished loading. */
+/** Return true once the runtime has finished loading. */
 export function isReady() {
   return ready;
 }
@@ -134,7 +134,7 @@ export function stop(demo) {
   return true;
 }
 
-/** Whether `demo` has a run in the worker now. */
+/** Return true while `demo` has a run in the worker. */
 export function isRunning(demo) {
   return current?.demo === demo;
 }
