@@ -9,11 +9,15 @@ raises the maximum, the old sum and output are rescaled by
 ``softmax(scores) @ value``.
 
 With a causal or sliding-window mask, a block in which every query-key pair
-is masked contributes nothing, so it is skipped without computing it.
+is masked contributes nothing, so it is skipped without computing it. A block
+that is partly masked is first shrunk to the rows and columns that hold an
+allowed pair. For example, a causal tile of 256 queries x 512 keys that
+starts on the diagonal drops the 256 key columns after its last query.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import threading
@@ -68,6 +72,63 @@ def _classify(q_start, q_stop, k_start, k_stop, low, high) -> int:
     if offset_min >= low and offset_max <= high:
         return FULL
     return PARTIAL
+
+
+def _trim(q_start, q_stop, k_start, k_stop, low, high) -> tuple[int, int, int, int]:
+    """Shrink a tile to the rows and columns that hold at least one allowed pair.
+
+    Row ``i`` has an allowed key in ``[k_start, k_stop)`` when
+    ``k_start + low <= i <= k_stop - 1 + high``; column ``j`` has an allowed
+    query in ``[q_start, q_stop)`` when ``q_start - high <= j <= q_stop - 1 - low``.
+    The rows are trimmed first, so that every kept row keeps an allowed key.
+    """
+    if low > -np.inf:
+        q_start = max(q_start, k_start + int(low))
+    if high < np.inf:
+        q_stop = min(q_stop, k_stop + int(high))
+        k_start = max(k_start, q_start - int(high))
+    if low > -np.inf:
+        k_stop = min(k_stop, q_stop - int(low))
+    return q_start, q_stop, k_start, k_stop
+
+
+@functools.lru_cache(maxsize=64)
+def _mask_tile(
+    offset: int, n_q: int, n_k: int, low: float, high: float, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the additive mask (0 or -inf) and the boolean mask of a tile.
+
+    ``offset`` is the first query index minus the first key index. Tiles at
+    the same offset share one mask, so a causal grid of equal tiles builds it
+    once. The arrays are read-only, because every caller gets the same ones.
+    """
+    offsets = offset + np.arange(n_q)[:, None] - np.arange(n_k)  # (n_q, n_k)
+    masked = (offsets < low) | (offsets > high)
+    bias = np.where(masked, -np.inf, 0).astype(dtype)
+    masked.flags.writeable = False
+    bias.flags.writeable = False
+    return bias, masked
+
+
+# Worker threads kept between calls. Starting threads, and giving each new
+# thread its own fresh work buffers, cost more than a whole call at n = 256.
+# A pool that is too small is replaced, not shut down, because another thread
+# may be submitting to it. The old pool ends when the last reference goes.
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def _worker_pool(n_threads: int) -> ThreadPoolExecutor:
+    """Return a thread pool of at least ``n_threads`` threads, kept for reuse."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < n_threads:
+            _pool = ThreadPoolExecutor(
+                max_workers=n_threads, thread_name_prefix="tiled_attention"
+            )
+            _pool_size = n_threads
+        return _pool
 
 
 def _check_workers(n_workers) -> int:
@@ -234,19 +295,28 @@ def tiled_attention(
     else:
         bounds = np.linspace(0, q.shape[0], n_workers + 1).astype(int)
         shares = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            futures = [
-                pool.submit(
-                    _online_softmax_attention,
-                    *(a[share] for a in (q, k, v)),
-                    scale,
-                    allowed,
-                    block_size_q,
-                    block_size_k,
-                )
-                for share in shares
-            ]
-            results = [future.result() for future in futures]
+        # The calling thread computes the last share while the pool computes
+        # the others.
+        pool = _worker_pool(n_workers - 1)
+        futures = [
+            pool.submit(
+                _online_softmax_attention,
+                *(a[share] for a in (q, k, v)),
+                scale,
+                allowed,
+                block_size_q,
+                block_size_k,
+            )
+            for share in shares[:-1]
+        ]
+        last = _online_softmax_attention(
+            *(a[shares[-1]] for a in (q, k, v)),
+            scale,
+            allowed,
+            block_size_q,
+            block_size_k,
+        )
+        results = [future.result() for future in futures] + [last]
         output = np.concatenate([result[0] for result in results])
         counts = results[0][1]
     output = output.reshape(batch_shape + (seq_len_q, d_v))
@@ -280,7 +350,8 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
 
     The loop runs over key blocks outside and query blocks inside, so each
     augmented key and value tile is built once, and the output array itself
-    accumulates the unnormalized sums.
+    accumulates the unnormalized sums. The additive masks of partial tiles
+    come from a small cache, because the tiles along one diagonal share one.
     """
     batch, seq_len_q, d_k = q.shape
     seq_len_k, d_v = v.shape[-2:]
@@ -303,78 +374,93 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     q_aug = _work_buffer("q_aug", (batch, rows_max, d_k + 1), dtype)
     k_aug = _work_buffer("k_aug", (batch, cols_max, d_k + 1), dtype)
     v_aug = _work_buffer("v_aug", (batch, cols_max, d_v + 1), dtype)
+    pv_buffer = _work_buffer("pv", (batch, rows_max, d_v + 1), dtype)
 
     computed = skipped = 0
-    for k_start in range(0, seq_len_k, block_size_k):
-        k_stop = min(k_start + block_size_k, seq_len_k)
-        n_k = k_stop - k_start
+    for k_block_start in range(0, seq_len_k, block_size_k):
+        k_block_stop = min(k_block_start + block_size_k, seq_len_k)
+        n_k_block = k_block_stop - k_block_start
 
         # 2) Append a column of ones to the key and value tiles.
-        k_aug[:, :n_k, :d_k] = k[:, k_start:k_stop]
-        k_aug[:, :n_k, d_k] = 1
-        v_aug[:, :n_k, :d_v] = v[:, k_start:k_stop]
-        v_aug[:, :n_k, d_v] = 1
-        k_aug_t = np.swapaxes(k_aug[:, :n_k], -1, -2)  # (batch, d_k + 1, n_k)
+        k_aug[:, :n_k_block, :d_k] = k[:, k_block_start:k_block_stop]
+        k_aug[:, :n_k_block, d_k] = 1
+        v_aug[:, :n_k_block, :d_v] = v[:, k_block_start:k_block_stop]
+        v_aug[:, :n_k_block, d_v] = 1
+        k_aug_t = np.swapaxes(k_aug, -1, -2)  # (batch, d_k + 1, cols_max)
 
-        for q_start in range(0, seq_len_q, block_size_q):
-            q_stop = min(q_start + block_size_q, seq_len_q)
+        for q_block_start in range(0, seq_len_q, block_size_q):
+            q_block_stop = min(q_block_start + block_size_q, seq_len_q)
+            q_start, q_stop = q_block_start, q_block_stop
+            k_start, k_stop = k_block_start, k_block_stop
             kind = _classify(q_start, q_stop, k_start, k_stop, low, high)
             if kind == SKIPPED:
                 skipped += 1
                 continue
             computed += 1
+            if kind == PARTIAL:
+                # Drop the rows and columns in which every pair is masked, such
+                # as the keys after the last query of a causal diagonal tile.
+                q_start, q_stop, k_start, k_stop = _trim(
+                    q_start, q_stop, k_start, k_stop, low, high
+                )
+                kind = _classify(q_start, q_stop, k_start, k_stop, low, high)
             n_q = q_stop - q_start
             rows = slice(q_start, q_stop)
+            cols = slice(k_start - k_block_start, k_stop - k_block_start)
 
             # 3) Rows that have seen no allowed key yet use shift 0 for now.
             old_shift = shift[:, rows]  # (batch, n_q, 1)
             fresh = np.isneginf(old_shift)
+            all_fresh = fresh.all()
             tile_shift = np.where(fresh, dtype.type(0), old_shift)
 
             # 4) Shifted scores from one matmul: [q * scale, -c] @ [k, 1]^T.
             np.multiply(q[:, rows], scale, out=q_aug[:, :n_q, :d_k])
             np.negative(tile_shift[..., 0], out=q_aug[:, :n_q, d_k])
-            scores = score_buffer[:, :n_q, :n_k]
-            np.matmul(q_aug[:, :n_q], k_aug_t, out=scores)  # (batch, n_q, n_k)
+            scores = score_buffer[:, :n_q, : k_stop - k_start]
+            np.matmul(q_aug[:, :n_q], k_aug_t[..., cols], out=scores)
+            # scores: (batch, n_q, n_k)
             masked = None
             if kind == PARTIAL:
-                offsets = np.arange(q_start, q_stop)[:, None] - np.arange(
-                    k_start, k_stop
-                )  # (n_q, n_k)
-                masked = (offsets < low) | (offsets > high)
-                np.copyto(scores, -np.inf, where=masked)
+                bias, masked = _mask_tile(
+                    q_start - k_start, n_q, k_stop - k_start, low, high, dtype
+                )
+                scores += bias
 
             # 5) p = exp(scores - c), and p @ [v, 1] gives the output and sum.
             #    An overflow here (inf, or NaN from inf * 0) is repaired in step 6.
             with np.errstate(over="ignore", invalid="ignore"):
                 np.exp(scores, out=scores)
-                pv = scores @ v_aug[:, :n_k]  # (batch, n_q, d_v + 1)
+                pv = np.matmul(scores, v_aug[:, cols], out=pv_buffer[:, :n_q])
+                # pv: (batch, n_q, d_v + 1)
 
             # 6) Recompute the rows whose sum left the safe range.
             row_sum = pv[..., d_v]  # (batch, n_q)
-            redo = ~(row_sum <= n_k * upper) | (fresh[..., 0] & (row_sum < lower))
+            redo = ~(row_sum <= (k_stop - k_start) * upper) | (
+                fresh[..., 0] & (row_sum < lower)
+            )
             if redo.any():
                 moved = _recompute_rows(
-                    redo, q_aug, k_aug_t, v_aug[:, :n_k], masked, pv
+                    redo, q_aug, k_aug_t[..., cols], v_aug[:, cols], masked, pv
                 )
                 tile_shift[..., 0] += moved
 
-            # A row keeps -inf (no key seen) if this tile masked all its keys.
-            seen = np.ones((1, n_q, 1), dtype=bool)
-            if masked is not None:
-                seen = ~masked.all(axis=1)[None, :, None]  # (1, n_q, 1)
-
             # 7) Rescale the old output and sum to the new shift, then add the
             #    tile. Fresh rows have zero output and sum, so alpha = 0 there.
-            safe_old = np.where(fresh, tile_shift, old_shift)
-            alpha = np.where(fresh, dtype.type(0), np.exp(safe_old - tile_shift))
+            #    After trimming, every row of the tile has an allowed key.
             out_rows = output[:, rows]
-            out_rows *= alpha
-            out_rows += pv[..., :d_v]
             l_rows = l_sum[:, rows]
-            l_rows *= alpha
-            l_rows += pv[..., d_v:]
-            shift[:, rows] = np.where(fresh & ~seen, -np.inf, tile_shift)
+            if all_fresh:
+                out_rows[...] = pv[..., :d_v]
+                l_rows[...] = pv[..., d_v:]
+            else:
+                safe_old = np.where(fresh, tile_shift, old_shift)
+                alpha = np.where(fresh, dtype.type(0), np.exp(safe_old - tile_shift))
+                out_rows *= alpha
+                out_rows += pv[..., :d_v]
+                l_rows *= alpha
+                l_rows += pv[..., d_v:]
+            shift[:, rows] = tile_shift
 
     # 8) Normalize. A row with no allowed key has l = 0 and an output of 0.
     l_sum[l_sum == 0] = 1

@@ -312,3 +312,50 @@ def test_additive_attention_mask():
     output, weights = additive_attention(x, x, x, mask=causal_mask(4), params=params)
     assert np.all(weights[:, 0, 1:] == 0.0)
     np.testing.assert_allclose(output[:, 0], x[:, 0], rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("causal", [True, False])
+@pytest.mark.parametrize("window", [None, 1, 3, 6])
+def test_tile_trim_bounding_box(causal, window):
+    from attention_core.tiled import _allowed_offsets, _classify, _trim
+
+    low, high = _allowed_offsets(causal, window)
+    for q_start in range(0, 12, 3):
+        for k_start in range(0, 12, 4):
+            q_stop, k_stop = q_start + 5, k_start + 6
+            if _classify(q_start, q_stop, k_start, k_stop, low, high) == 0:
+                continue
+            offsets = np.arange(q_start, q_stop)[:, None] - np.arange(k_start, k_stop)
+            allowed = (offsets >= low) & (offsets <= high)
+            rows = np.flatnonzero(allowed.any(axis=1)) + q_start
+            cols = np.flatnonzero(allowed.any(axis=0)) + k_start
+            expected = (rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
+            assert _trim(q_start, q_stop, k_start, k_stop, low, high) == expected
+
+
+@pytest.mark.parametrize("seq_lens", [(5, 13), (13, 5), (16, 16)])
+def test_tiled_causal_with_unequal_lengths(seq_lens):
+    # Top-left aligned: query i attends to keys 0..i, as with torch's is_causal.
+    seq_len_q, seq_len_k = seq_lens
+    rng = np.random.default_rng(15)
+    q = rng.standard_normal((2, seq_len_q, 4))
+    k = rng.standard_normal((2, seq_len_k, 4))
+    v = rng.standard_normal((2, seq_len_k, 3))
+    mask = np.tril(np.ones((seq_len_q, seq_len_k), dtype=bool))
+    expected, _ = scaled_dot_product_attention(q, k, v, mask=mask)
+    for block_size_q, block_size_k in [(1, 1), (2, 3), (4, 8), (64, 64)]:
+        output, _ = tiled_attention(
+            q, k, v, causal=True, block_size_q=block_size_q, block_size_k=block_size_k
+        )
+        np.testing.assert_allclose(output, expected, rtol=0, atol=1e-12)
+
+
+def test_tiled_workers_reuse_threads():
+    import threading
+
+    x = np.random.default_rng(16).standard_normal((4, 30, 5))
+    tiled_attention(x, x, x, n_workers=2)
+    threads = threading.active_count()
+    for _ in range(3):
+        tiled_attention(x, x, x, n_workers=2)
+    assert threading.active_count() == threads
