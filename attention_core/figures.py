@@ -205,11 +205,11 @@ def _heat_cells(w, mask, x0, y0, cell, top, show_values, decimals) -> list[str]:
     """
     step = 100 if show_values else 20
     shades = np.minimum(np.round(w / top * step) / step, 1.0)  # (seq_len_q, seq_len_k)
+    # At most step + 1 distinct shades, so each is formatted once.
+    names = {shade: format_number(shade, 2) for shade in np.unique(shades) if shade > 0}
     levels = [
         [
-            "masked"
-            if mask is not None and not mask[i, j]
-            else (format_number(shades[i, j], 2) if shades[i, j] > 0 else None)
+            "masked" if mask is not None and not mask[i, j] else names.get(shades[i, j])
             for j in range(w.shape[1])
         ]
         for i in range(w.shape[0])

@@ -11,8 +11,9 @@ Two copies of the site are made in a temporary folder:
 Measured in the same run, alternating the two copies:
 
 1. full build: ``mkdocs build`` in a fresh process, block cache emptied first;
-2. one-page rebuild: in one warm process, as ``mkdocs serve`` does, one page
-   is edited and the whole site is built again (blocks come from the cache).
+2. one-page rebuild: in one warm process per copy, as ``mkdocs serve`` does,
+   one page is edited and the whole site is built again (blocks come from the
+   cache); the two processes take turns.
 
 Usage: ``.venv/bin/python benchmarks/build_bench.py [--repeats 5]``
 """
@@ -38,25 +39,26 @@ from hooks.scan import find_fenced_blocks  # noqa: E402
 
 EDITED_PAGE = "attention.md"
 
-# Runs in a child process: builds once to warm up, then edits a page and
-# rebuilds ``repeats`` times, printing each rebuild's seconds.
+# Runs in a child process: builds once to warm up and prints "ready", then
+# for each line read from stdin edits a page, rebuilds, and prints the seconds.
 _REBUILD = """
 import sys, time
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-root, page, repeats = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+root, page = Path(sys.argv[1]), sys.argv[2]
 def once():
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
     start = time.perf_counter()
     build(config)
     return time.perf_counter() - start
 once()
+print("ready", flush=True)
 path = root / "docs" / page
-for i in range(repeats):
+for i, _ in enumerate(sys.stdin):
     path.write_text(path.read_text(encoding="utf-8") + f"\\nEdit {i}.\\n",
                     encoding="utf-8")
-    print(once())
+    print(once(), flush=True)
 """
 
 
@@ -106,13 +108,39 @@ def full_build(root: Path) -> float:
     return time.perf_counter() - start
 
 
-def rebuilds(root: Path, repeats: int) -> list[float]:
-    """Time ``repeats`` one-page rebuilds in one warm process."""
-    result = subprocess.run(
-        [sys.executable, "-c", _REBUILD, str(root), EDITED_PAGE, str(repeats)],
-        cwd=root, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return [float(line) for line in result.stdout.split()]
+def rebuilds(roots: dict[str, Path], repeats: int) -> dict[str, list[float]]:
+    """Time ``repeats`` one-page rebuilds of each root, alternating the roots.
+
+    Each root gets one warm process, as under ``mkdocs serve``. The processes
+    take turns, one rebuild at a time, so that a change in machine load
+    during the run affects both sides alike.
+    """
+    workers = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", _REBUILD, str(root), EDITED_PAGE],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )  # fmt: skip
+        for name, root in roots.items()
+    }
+    times: dict[str, list[float]] = {name: [] for name in roots}
+    try:
+        for name, worker in workers.items():
+            if worker.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"{name}: the first build failed")
+        for _ in range(repeats):
+            for name, worker in workers.items():
+                worker.stdin.write("rebuild\n")
+                worker.stdin.flush()
+                times[name].append(float(worker.stdout.readline()))
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait()
+    return times
 
 
 def main() -> None:
@@ -125,8 +153,7 @@ def main() -> None:
         for _ in range(args.repeats):
             full["plain"].append(full_build(plain))
             full["blocks"].append(full_build(blocks))
-        again = {"plain": rebuilds(plain, args.repeats)}
-        again["blocks"] = rebuilds(blocks, args.repeats)
+        again = rebuilds({"plain": plain, "blocks": blocks}, args.repeats)
     rows = [("full bilingual build", full), ("one-page rebuild (serve)", again)]
     print(f"repeats: {args.repeats}; medians in seconds")
     print("| what | plain Material | with blocks | ratio |")

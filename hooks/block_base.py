@@ -11,7 +11,14 @@ import yaml
 from hooks.errors import BlockError
 from hooks.options import Option
 
-__all__ = ["BlockContext", "BlockOptions", "BlockType", "load_yaml", "yaml_lines"]
+__all__ = [
+    "SAFE_LOADER",
+    "BlockContext",
+    "BlockOptions",
+    "BlockType",
+    "load_yaml",
+    "yaml_lines",
+]
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,16 @@ def yaml_lines(text: str, line_offset: int = 1) -> dict[str, int]:
                 walk(item, name)
 
     if text.strip():
-        walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
+        walk(yaml.compose(text, Loader=SAFE_LOADER), "")
     return lines
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it, as its PyPI wheels are. On
+# a typical block header it is about 7x faster than the pure-Python parser.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(SAFE_LOADER):
     """A safe loader that rejects a key given twice in one mapping.
 
     Plain YAML keeps the last of two equal keys, so `seed: 1` followed by

@@ -35,7 +35,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 import attention_core as ac
-from hooks.block_base import BlockContext, BlockType
+from hooks.block_base import SAFE_LOADER, BlockContext, BlockType
 from hooks.errors import BlockError
 from hooks.options import Option
 
@@ -129,8 +129,8 @@ def split_demo_body(body: str) -> tuple[str, str, int]:
 def _check_control_lines(header: str) -> None:
     """Validate each control of ``header`` and report errors at its line."""
     try:
-        root = yaml.compose(header)
-        raw = yaml.safe_load(header)
+        root = yaml.compose(header, Loader=SAFE_LOADER)
+        raw = yaml.load(header, Loader=SAFE_LOADER)
     except yaml.YAMLError:
         # load_yaml reports the syntax error with its line afterwards.
         return
@@ -321,7 +321,7 @@ def shared_demos(
             continue
         try:
             header, code, _ = split_demo_body(block.body)
-            raw = yaml.safe_load(header) if header.strip() else {}
+            raw = yaml.load(header, Loader=SAFE_LOADER) if header.strip() else {}
             if not isinstance(raw, dict) or raw.get("shared") is not True:
                 continue
             values = _defaults(normalize_controls(raw.get("controls", [])))

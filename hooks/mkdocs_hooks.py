@@ -195,7 +195,9 @@ def on_page_content(
     if blocks is None:
         return html
     try:
-        return pages.fill_placeholders(html, blocks)
+        # Stand-ins until on_post_page, so that the search plugin parses the
+        # blocks' text instead of their many tags.
+        return pages.fill_placeholders(html, blocks, search=True)
     except pages.PageBlockError as err:
         raise PluginError(str(err)) from err
 
@@ -236,7 +238,20 @@ def _with_language_targets(output: str) -> str:
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return _with_language_targets(_HEAD_ALTERNATE.sub("", output))
+    blocks = _state.pages.get(page.file.src_uri)
+    if blocks is not None:
+        pages = _state.modules["pages"]
+        try:
+            output = pages.restore_blocks(output, blocks)
+        except pages.PageBlockError as err:
+            raise PluginError(str(err)) from err
+    # The links are in the head; searching only there keeps this regex off
+    # the page body, which the blocks make long.
+    head_end = output.find("</head>")
+    if head_end < 0:
+        head_end = len(output)
+    output = _HEAD_ALTERNATE.sub("", output[:head_end]) + output[head_end:]
+    return _with_language_targets(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

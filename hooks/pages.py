@@ -7,6 +7,11 @@ placed inside indented content (admonitions, lists, tabs):
    a one-word placeholder paragraph in its place.
 2. ``fill_placeholders`` (on ``on_page_content``) swaps each placeholder
    paragraph of the converted HTML for the block's HTML.
+
+The MkDocs hook runs step 2 with ``search=True``: each placeholder gets a
+light stand-in with the block's text (``hooks/search_text.py``) while
+Material's search plugin indexes the page, and ``restore_blocks`` (on
+``on_post_page``) swaps the stand-ins for the blocks' HTML.
 """
 
 from __future__ import annotations
@@ -19,8 +24,15 @@ from hooks.block_types import BLOCK_TYPES, BlockContext, read_block
 from hooks.cache import RenderCache
 from hooks.errors import BlockError
 from hooks.scan import find_fenced_blocks
+from hooks.search_text import search_stand_in
 
-__all__ = ["PageBlocks", "PageBlockError", "render_blocks", "fill_placeholders"]
+__all__ = [
+    "PageBlocks",
+    "PageBlockError",
+    "render_blocks",
+    "fill_placeholders",
+    "restore_blocks",
+]
 
 
 class PageBlockError(Exception):
@@ -33,6 +45,8 @@ class PageBlocks:
 
     path: str
     fragments: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Search stand-in -> placeholder, for the stand-ins currently in the page.
+    stand_ins: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     cached: int = 0
 
@@ -130,8 +144,15 @@ def _render(block_type, body: str, context: BlockContext) -> str:
         raise
 
 
-def fill_placeholders(html: str, page: PageBlocks) -> str:
+def fill_placeholders(html: str, page: PageBlocks, *, search: bool = False) -> str:
     """Put each block's HTML where its placeholder paragraph ended up.
+
+    Parameters
+    ----------
+    search : bool
+        Put a search stand-in (:func:`hooks.search_text.search_stand_in`) in
+        place of each block instead, for :func:`restore_blocks` to replace
+        once the search plugin has indexed the page.
 
     Raises
     ------
@@ -140,6 +161,7 @@ def fill_placeholders(html: str, page: PageBlocks) -> str:
         silently dropped, or when it ended up inside a code block, where the
         block's HTML would show inside the code.
     """
+    page.stand_ins = {}
     for placeholder, (line, fragment) in page.fragments.items():
         pattern = re.compile(rf"<p>\s*{placeholder}\s*</p>|{placeholder}")
         match = pattern.search(html)
@@ -157,5 +179,42 @@ def fill_placeholders(html: str, page: PageBlocks) -> str:
                 "a list item or an admonition; to show it as an example, put it in "
                 "a longer fence (````markdown)."
             )
+        if search:
+            stand_in = search_stand_in(fragment, placeholder)
+            page.stand_ins[stand_in] = placeholder
+            fragment = stand_in
         html = html[: match.start()] + fragment + html[match.end() :]
     return html
+
+
+def restore_blocks(output: str, page: PageBlocks) -> str:
+    """Replace the search stand-ins in a finished page with the blocks' HTML.
+
+    Raises
+    ------
+    PageBlockError
+        When a stand-in is missing from ``output``, because a plugin that ran
+        between ``on_page_content`` and ``on_post_page`` changed it.
+    """
+    found = []
+    for stand_in, placeholder in page.stand_ins.items():
+        line, fragment = page.fragments[placeholder]
+        start = output.find(stand_in)
+        if start < 0:
+            raise PageBlockError(
+                f"{page.path}:{line}: the block's search stand-in "
+                f'(<div data-attention-block="{placeholder}">) is missing from the '
+                "finished page: a plugin or hook changed the page HTML between "
+                "on_page_content and on_post_page. Disable that plugin or hook."
+            )
+        found.append((start, len(stand_in), fragment))
+    # Join the pieces once, in page order (Markdown may move a block, such as
+    # one inside a footnote, after blocks that come later in the source).
+    parts = []
+    position = 0
+    for start, length, fragment in sorted(found):
+        parts += [output[position:start], fragment]
+        position = start + length
+    output = "".join(parts) + output[position:]
+    page.stand_ins = {}
+    return output

@@ -55,7 +55,7 @@ TABLE_ERRORS = [
     ),
     pytest.param(
         "tokens: [a, b\nmask: causal",
-        "docs/page.md:5: weight table: invalid YAML: expected ',' or ']'",
+        "docs/page.md:5: weight table: invalid YAML: did not find expected ',' or ']'",
         id="invalid-yaml",
     ),
     pytest.param(

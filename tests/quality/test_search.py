@@ -62,6 +62,24 @@ def test_language_pages_load_their_own_index(built_site):
         assert index == expected.resolve(), f"{relative}: base {base!r}"
 
 
+@pytest.mark.parametrize("lang", LANGUAGE_FOLDER)
+def test_index_holds_block_captions(built_site, lang):
+    # The blocks are indexed through light stand-ins (hooks/search_text.py),
+    # so this checks that their captions still reach the index.
+    page = built_site / LANGUAGE_FOLDER[lang] / "attention" / "index.html"
+    captions = re.findall(r"<caption>(.*?)</caption>", page.read_text("utf-8"))
+    assert captions, f"{page} has no table caption"
+    text = " ".join(doc["text"] for doc in load_index(built_site, lang)["docs"])
+    words = " ".join(text.replace("\u200b", "").split())
+    for caption in captions:
+        assert " ".join(caption.split()) in words, caption
+
+
+def test_pages_keep_no_search_stand_in(built_site):
+    for page in built_site.rglob("*.html"):
+        assert "data-attention-block" not in page.read_text("utf-8"), page
+
+
 def search_results(page, url: str, query: str) -> list[str]:
     """Type ``query`` into the search box at ``url``; return result links."""
     page.goto(url)
