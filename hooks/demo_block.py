@@ -22,6 +22,7 @@ marks a demo whose output changes from run to run, such as a timing.
 
 from __future__ import annotations
 
+import builtins
 import html
 import json
 import keyword
@@ -188,6 +189,11 @@ def _normalize_control(raw: Any, index: int) -> dict[str, Any]:
     if name in _RESERVED_NAMES:
         raise ValueError(
             f"{prefix}: the name hides the demo's own {name}(); choose another name"
+        )
+    if name in vars(builtins):
+        raise ValueError(
+            f"{prefix}: the name hides Python's built-in {name}, which the demo "
+            "code may need; choose another name"
         )
     kind = raw.get("type")
     if kind not in CONTROL_TYPES:
@@ -412,6 +418,8 @@ def render_demo(options: dict[str, Any], context: BlockContext) -> str:
     # script would run as JavaScript.
     spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True)
     parts = [f'<div class="attn-demo" data-spec="{html.escape(spec_json)}">']
+    if options["title"] is not None:
+        parts.append(f'<p class="attn-demo-title">{html.escape(options["title"])}</p>')
     if controls:
         parts.append(
             f'<div class="attn-demo-controls" role="group" '

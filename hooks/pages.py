@@ -72,9 +72,10 @@ def render_blocks(
     replacements = []
     fenced_blocks = find_fenced_blocks(lines)
     _reject_quoted_blocks(lines, fenced_blocks, path)
+    commented = _commented_lines(lines, fenced_blocks)
     for block in fenced_blocks:
         block_type = BLOCK_TYPES.get(block.kind)
-        if block_type is None:
+        if block_type is None or block.start in commented:
             continue
         line = block.start + 1
         try:
@@ -131,6 +132,41 @@ def _reject_quoted_blocks(lines: list[str], fenced_blocks, path: str) -> None:
             "inside a blockquote are not supported; move the block out of the "
             "quote, for example into an admonition"
         )
+
+
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _commented_lines(lines: list[str], fenced_blocks) -> set[int]:
+    """Return the indexes of the lines inside HTML comments (``<!-- ... -->``).
+
+    An author comments out a block to hide it, so a block that starts inside
+    a comment is left as it is: not rendered, not checked. Comment markers
+    inside fenced code are text, not comments, so those lines are skipped
+    while looking for markers.
+    """
+    in_fence = set()
+    for block in fenced_blocks:
+        end = block.end if block.end is not None else len(lines) - 1
+        in_fence.update(range(block.start, end + 1))
+    commented = set()
+    inside = False
+    for index, text in enumerate(lines):
+        if inside:
+            commented.add(index)
+        if index in in_fence:
+            continue
+        # Markers inside inline code (`<!--`) are text too.
+        text = _CODE_SPAN.sub("", text)
+        position = 0
+        while True:
+            marker = "-->" if inside else "<!--"
+            found = text.find(marker, position)
+            if found < 0:
+                break
+            inside = not inside
+            position = found + len(marker)
+    return commented
 
 
 def _render(block_type, body: str, context: BlockContext) -> str:

@@ -112,6 +112,11 @@ CONTROL_ERRORS = [
         "control 'display': the name hides the demo's own display()",
     ),
     (
+        "controls:\n  - {name: print, type: text}",
+        "control 'print': the name hides Python's built-in print, which the demo "
+        "code may need; choose another name",
+    ),
+    (
         "controls:\n  - {name: s, type: text, label: ''}",
         "control 's': 'label' must be a non-empty string; got ''",
     ),
@@ -298,3 +303,15 @@ def test_unreproducible_demo_stores_no_output(tmp_path):
 def test_unreproducible_demo_still_fails_build(tmp_path):
     with pytest.raises(PageBlockError, match="demo: the code raised at build time"):
         render(demo("reproducible: false", "1 / 0"), tmp_path)
+
+
+def test_title_shows_above_demo_escaped(tmp_path):
+    (html,) = render(demo('title: Softmax <b>&</b> "you"'), tmp_path)
+    assert html.index('<p class="attn-demo-title">') < html.index("attn-demo-code")
+    escaped = "Softmax &lt;b&gt;&amp;&lt;/b&gt; &quot;you&quot;"
+    assert f'<p class="attn-demo-title">{escaped}</p>' in html
+
+
+def test_demo_without_title(tmp_path):
+    (html,) = render(demo("shared: false"), tmp_path)
+    assert "attn-demo-title" not in html

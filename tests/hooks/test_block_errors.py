@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -361,3 +362,49 @@ def test_quoted_example_inside_fence_is_left_alone(tmp_path):
     rendered, page = render(markdown, tmp_path)
     assert rendered == markdown
     assert page.fragments == {}
+
+
+def test_block_inside_html_comment_is_skipped(tmp_path):
+    # A commented-out block is neither rendered nor checked: this one is bad.
+    markdown = (
+        "Intro.\n\n<!--\n```attention-table\nmask: casual\n```\n-->\n\n"
+        "```attention-table\ntokens: a b\n```\n"
+    )
+    rendered, page = render(markdown, tmp_path)
+    assert "<!--\n```attention-table\nmask: casual\n```\n-->" in rendered
+    assert len(page.fragments) == 1
+    ((line, _),) = page.fragments.values()
+    assert line == 9
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<!-- a note -->\n",
+        "Write `<!--` to open a comment.\n",
+        "```html\n<!-- an example -->\n<!--\n```\n",
+    ],
+    ids=["closed-comment", "marker-in-code-span", "marker-in-fenced-code"],
+)
+def test_comment_marker_text_not_comment(tmp_path, before):
+    markdown = before + "\n```attention-table\ntokens: a b\nmask: casual\n```\n"
+    with pytest.raises(PageBlockError, match="got 'casual'"):
+        render(markdown, tmp_path)
+
+
+def test_commented_block_stays_hidden_in_site(make_site):
+    commented = (
+        "<!--\n```attention-table\ntokens: commentedtoken\nmask: casual\n```\n-->\n"
+    )
+    pages = {
+        "index.md": "# Home\n\n"
+        + commented
+        + "\n```attention-table\ntokens: a b\n```\n",
+        "index.zh.md": "# 首页\n",
+    }
+    result, site = make_site(pages)
+    assert result.returncode == 0, result.stderr
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert page.count('<table class="attn-weights">') == 1
+    visible = re.sub(r"<!--.*?-->", "", page, flags=re.S)
+    assert "commentedtoken" not in visible
