@@ -129,7 +129,6 @@ function setupDemo(demo, runtime, editors) {
     wheelURL: new URL(spec.wheel, document.baseURI).href,
   };
   let retry = null;
-  let started = 0;
   let live = null;
   let stopping = false;
 
@@ -208,7 +207,7 @@ function setupDemo(demo, runtime, editors) {
   const handlers = {
     progress,
     output: appendOutput,
-    done: (html) => {
+    done: (html, ms) => {
       setBusy(false);
       if (html.length <= MAX_FINAL_HTML) {
         // The HTML comes from attention_core.demo.render_output, which
@@ -221,8 +220,7 @@ function setupDemo(demo, runtime, editors) {
       live = null;
       if (output.querySelector(".attn-error")) say(messages.raised, true);
       else {
-        const ms = Math.round(performance.now() - started);
-        say(format(messages.done, { ms }));
+        say(format(messages.done, { ms: Math.round(ms) }));
       }
     },
     failed: (stage, message) => {
@@ -260,7 +258,6 @@ function setupDemo(demo, runtime, editors) {
   const run = () => {
     dropRetry();
     stopping = false;
-    started = performance.now();
     const prelude = [];
     if (spec.shared) {
       for (const other of document.querySelectorAll(".attn-demo")) {

@@ -7,7 +7,7 @@
  * Messages out: {type: "progress", stage, loaded, total} loading steps; bytes
  *               {type: "ready"}                         runtime loaded
  *               {type: "output", id, parts, dropped}    batched live writes
- *               {type: "done", id, html}                final rendered output
+ *               {type: "done", id, html, ms}            final output, run time in ms
  *               {type: "failed", stage, message}        loading failed
  *               {type: "crashed", id, message}          the interpreter broke
  *
@@ -223,6 +223,9 @@ function runDemo(run, message) {
     }
     if (performance.now() - lastFlush > FLUSH_MS) flush();
   };
+  // Timed here, so that the page reports the run alone, without the loading
+  // of Python or the wait in the queue.
+  const started = performance.now();
   let html;
   try {
     html = run(
@@ -242,8 +245,9 @@ function runDemo(run, message) {
     });
     return;
   }
+  const ms = performance.now() - started;
   flush();
-  postMessage({ type: "done", id: message.id, html });
+  postMessage({ type: "done", id: message.id, html, ms });
 }
 
 self.onmessage = async (event) => {

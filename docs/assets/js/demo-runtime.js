@@ -42,7 +42,7 @@ function receive(event) {
       job.on.output(message.parts, message.dropped);
     } else if (message.type === "done") {
       current = null;
-      if (message.html !== null) job.on.done(message.html);
+      if (message.html !== null) job.on.done(message.html, message.ms);
       pump();
     } else if (message.type === "crashed") {
       current = null;
