@@ -12,7 +12,10 @@ PAGES = {"en": "writing/index.html", "zh": "zh/writing/index.html"}
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_writing_page_renders_every_block(built_site, lang):
     html = (built_site / PAGES[lang]).read_text(encoding="utf-8")
-    assert html.count('<table class="attn-weights">') == 3
+    # Three weight-table blocks, and the table that the controls demo shows.
+    assert html.count('<table class="attn-weights">') == 4
+    assert html.count('<div class="attn-demo"') == 5
+    assert html.count('<p class="attn-demo-title">') == 1
     assert html.count('class="attn-svg attn-heatmap"') == 2
     assert html.count('class="attn-svg attn-mask"') == 2
     assert html.count('class="attn-svg attn-cost"') == 2
