@@ -17,10 +17,11 @@ starts on the diagonal drops the 256 key columns after its last query.
 
 from __future__ import annotations
 
-import functools
 import math
+import os
 import sys
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -92,15 +93,13 @@ def _trim(q_start, q_stop, k_start, k_stop, low, high) -> tuple[int, int, int, i
     return q_start, q_stop, k_start, k_stop
 
 
-@functools.lru_cache(maxsize=64)
-def _mask_tile(
+def _build_mask(
     offset: int, n_q: int, n_k: int, low: float, high: float, dtype: np.dtype
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the additive mask (0 or -inf) and the boolean mask of a tile.
 
-    ``offset`` is the first query index minus the first key index. Tiles at
-    the same offset share one mask, so a causal grid of equal tiles builds it
-    once. The arrays are read-only, because every caller gets the same ones.
+    ``offset`` is the first query index minus the first key index. The arrays
+    are read-only, because tiles at the same offset share them.
     """
     offsets = offset + np.arange(n_q)[:, None] - np.arange(n_k)  # (n_q, n_k)
     masked = (offsets < low) | (offsets > high)
@@ -108,6 +107,45 @@ def _mask_tile(
     masked.flags.writeable = False
     bias.flags.writeable = False
     return bias, masked
+
+
+class _MaskCache:
+    """Tile masks kept between calls, within a budget of bytes.
+
+    At n = 256 a call is one partial tile, and building its mask took about
+    an eighth of the call, so masks are kept for the next call. Only masks of
+    at most a quarter of the budget are kept, and the least recently used go
+    first, so the cache never keeps more than ``max_bytes``.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """Return the masks of ``key`` = (offset, n_q, n_k, low, high, dtype)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        masks = _build_mask(*key)
+        size = masks[0].nbytes + masks[1].nbytes
+        if size <= self.max_bytes // 4:
+            with self._lock:
+                if key not in self._entries:
+                    self._entries[key] = masks
+                    self._bytes += size
+                while self._bytes > self.max_bytes:
+                    _, (bias, masked) = self._entries.popitem(last=False)
+                    self._bytes -= bias.nbytes + masked.nbytes
+        return masks
+
+
+# 8 MiB: the masks of a dozen default float32 tiles (256 x 512).
+_MASKS = _MaskCache(8 * 2**20)
 
 
 # Worker threads kept between calls. Starting threads, and giving each new
@@ -129,6 +167,20 @@ def _worker_pool(n_threads: int) -> ThreadPoolExecutor:
             )
             _pool_size = n_threads
         return _pool
+
+
+def _forget_pool() -> None:
+    """Drop the pool in a forked child, whose copy has no running threads.
+
+    Without this, a child that forked after a call with ``n_workers > 1``
+    would submit to threads that exist only in the parent, and wait forever.
+    """
+    global _pool, _pool_size, _pool_lock
+    _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not under Pyodide
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _check_workers(n_workers) -> int:
@@ -220,7 +272,9 @@ def tiled_attention(
     1e-12 in float64) while allocating at most one
     (..., block_size_q, block_size_k) score tile at a time instead of the
     (..., seq_len_q, seq_len_k) matrix. The weights are not returned, because
-    they are never stored.
+    they are never stored. Masked grids also build one
+    (block_size_q, block_size_k) mask per diagonal offset of their partial
+    tiles, and keep up to 8 MiB of such masks for later calls.
 
     Parameters
     ----------
@@ -287,7 +341,8 @@ def tiled_attention(
 
     # Each worker takes a contiguous share of the flattened batch axis.
     allowed = _allowed_offsets(causal, window)
-    n_workers = min(n_workers, q.shape[0])
+    # No more workers than batch entries, and 1 for an empty batch.
+    n_workers = max(1, min(n_workers, q.shape[0]))
     if n_workers == 1:
         output, counts = _online_softmax_attention(
             q, k, v, scale, allowed, block_size_q, block_size_k
@@ -376,6 +431,11 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
     v_aug = _work_buffer("v_aug", (batch, cols_max, d_v + 1), dtype)
     pv_buffer = _work_buffer("pv", (batch, rows_max, d_v + 1), dtype)
 
+    # Masks of the partial tiles of this call, by diagonal offset and size:
+    # a few tiles' worth, since the partial tiles lie along one or two
+    # diagonals of the grid.
+    call_masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
     computed = skipped = 0
     for k_block_start in range(0, seq_len_k, block_size_k):
         k_block_stop = min(k_block_start + block_size_k, seq_len_k)
@@ -422,9 +482,10 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
             # scores: (batch, n_q, n_k)
             masked = None
             if kind == PARTIAL:
-                bias, masked = _mask_tile(
-                    q_start - k_start, n_q, k_stop - k_start, low, high, dtype
-                )
+                key = (q_start - k_start, n_q, k_stop - k_start, low, high, dtype)
+                if key not in call_masks:
+                    call_masks[key] = _MASKS.get(key)
+                bias, masked = call_masks[key]
                 scores += bias
 
             # 5) p = exp(scores - c), and p @ [v, 1] gives the output and sum.

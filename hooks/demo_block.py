@@ -27,6 +27,7 @@ import html
 import json
 import keyword
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,6 +187,18 @@ def _normalize_control(raw: Any, index: int) -> dict[str, Any]:
             f"variable the code reads; got {name!r}"
         )
     prefix = f"control {name!r}"
+    # Python reads identifiers in NFKC form: code that writes "ℕ" reads "N".
+    if unicodedata.normalize("NFKC", name) != name:
+        normal = unicodedata.normalize("NFKC", name)
+        raise ValueError(
+            f"{prefix}: the code would read this name as {normal!r}; "
+            f"name the control {normal!r}"
+        )
+    if name.startswith("__") and name.endswith("__"):
+        raise ValueError(
+            f"{prefix}: names with double underscores on both sides belong to "
+            "Python; choose another name"
+        )
     if name in _RESERVED_NAMES:
         raise ValueError(
             f"{prefix}: the name hides the demo's own {name}(); choose another name"
@@ -325,6 +338,9 @@ def shared_demos(
         # here spares parsing and checking every demo twice per build.
         if block.kind != fence or block.end is None or "shared" not in block.body:
             continue
+        # A commented-out demo is not on the page, so it shares nothing.
+        if block.commented:
+            continue
         try:
             header, code, _ = split_demo_body(block.body)
             raw = yaml.load(header, Loader=SAFE_LOADER) if header.strip() else {}
@@ -370,6 +386,11 @@ def _control_html(control: dict[str, Any]) -> str:
 
 
 def render_demo(options: dict[str, Any], context: BlockContext) -> str:
+    if options["title"] is not None and not options["title"].strip():
+        raise BlockError(
+            "demo: option 'title' is empty; write a title or remove the option",
+            option="title",
+        )
     code = options["code"]
     controls = options["controls"]
     values = _defaults(controls)

@@ -24,7 +24,7 @@ from hooks.block_types import BLOCK_TYPES, BlockContext, read_block
 from hooks.cache import RenderCache
 from hooks.errors import BlockError
 from hooks.scan import find_fenced_blocks
-from hooks.search_text import search_stand_in
+from hooks.search_text import search_stand_in, stand_in_markers
 
 __all__ = [
     "PageBlocks",
@@ -45,8 +45,8 @@ class PageBlocks:
 
     path: str
     fragments: dict[str, tuple[int, str]] = field(default_factory=dict)
-    # Search stand-in -> placeholder, for the stand-ins currently in the page.
-    stand_ins: dict[str, str] = field(default_factory=dict)
+    # Placeholders of the blocks that have a search stand-in in the page.
+    stand_ins: list[str] = field(default_factory=list)
     rendered: int = 0
     cached: int = 0
 
@@ -70,12 +70,14 @@ def render_blocks(
     page = PageBlocks(path)
     nonce = hashlib.sha256(path.encode()).hexdigest()[:8]
     replacements = []
-    fenced_blocks = find_fenced_blocks(lines)
-    _reject_quoted_blocks(lines, fenced_blocks, path)
-    commented = _commented_lines(lines, fenced_blocks)
+    comments: list[range] = []
+    fenced_blocks = find_fenced_blocks(lines, comments)
+    _reject_quoted_blocks(lines, fenced_blocks, comments, path)
     for block in fenced_blocks:
         block_type = BLOCK_TYPES.get(block.kind)
-        if block_type is None or block.start in commented:
+        # A block inside an HTML comment is hidden by its author: not
+        # rendered and not checked.
+        if block_type is None or block.commented:
             continue
         line = block.start + 1
         try:
@@ -113,16 +115,21 @@ _QUOTED_FENCE = re.compile(
 )
 
 
-def _reject_quoted_blocks(lines: list[str], fenced_blocks, path: str) -> None:
+def _reject_quoted_blocks(
+    lines: list[str], fenced_blocks, comments: list[range], path: str
+) -> None:
     """Raise for an attention block inside a blockquote.
 
     The scanner reads fences only at the start of a line, so a quoted block
-    would otherwise reach the page as a plain code block of YAML.
+    would otherwise reach the page as a plain code block of YAML. Lines in
+    fenced code and in HTML comments are not read.
     """
     inside = set()
     for block in fenced_blocks:
         end = block.end if block.end is not None else len(lines) - 1
         inside.update(range(block.start, end + 1))
+    for comment in comments:
+        inside.update(comment)
     for index, text in enumerate(lines):
         found = _QUOTED_FENCE.match(text)
         if index in inside or found is None or found[1] not in BLOCK_TYPES:
@@ -132,41 +139,6 @@ def _reject_quoted_blocks(lines: list[str], fenced_blocks, path: str) -> None:
             "inside a blockquote are not supported; move the block out of the "
             "quote, for example into an admonition"
         )
-
-
-_CODE_SPAN = re.compile(r"(`+).*?\1")
-
-
-def _commented_lines(lines: list[str], fenced_blocks) -> set[int]:
-    """Return the indexes of the lines inside HTML comments (``<!-- ... -->``).
-
-    An author comments out a block to hide it, so a block that starts inside
-    a comment is left as it is: not rendered, not checked. Comment markers
-    inside fenced code are text, not comments, so those lines are skipped
-    while looking for markers.
-    """
-    in_fence = set()
-    for block in fenced_blocks:
-        end = block.end if block.end is not None else len(lines) - 1
-        in_fence.update(range(block.start, end + 1))
-    commented = set()
-    inside = False
-    for index, text in enumerate(lines):
-        if inside:
-            commented.add(index)
-        if index in in_fence:
-            continue
-        # Markers inside inline code (`<!--`) are text too.
-        text = _CODE_SPAN.sub("", text)
-        position = 0
-        while True:
-            marker = "-->" if inside else "<!--"
-            found = text.find(marker, position)
-            if found < 0:
-                break
-            inside = not inside
-            position = found + len(marker)
-    return commented
 
 
 def _render(block_type, body: str, context: BlockContext) -> str:
@@ -197,9 +169,10 @@ def fill_placeholders(html: str, page: PageBlocks, *, search: bool = False) -> s
         silently dropped, or when it ended up inside a code block, where the
         block's HTML would show inside the code.
     """
-    page.stand_ins = {}
+    page.stand_ins = []
     for placeholder, (line, fragment) in page.fragments.items():
-        pattern = re.compile(rf"<p>\s*{placeholder}\s*</p>|{placeholder}")
+        # (?!\d): the placeholder of block 1 is a prefix of that of block 10.
+        pattern = re.compile(rf"<p>\s*{placeholder}\s*</p>|{placeholder}(?!\d)")
         match = pattern.search(html)
         if match is None:
             raise PageBlockError(
@@ -216,9 +189,8 @@ def fill_placeholders(html: str, page: PageBlocks, *, search: bool = False) -> s
                 "a longer fence (````markdown)."
             )
         if search:
-            stand_in = search_stand_in(fragment, placeholder)
-            page.stand_ins[stand_in] = placeholder
-            fragment = stand_in
+            page.stand_ins.append(placeholder)
+            fragment = search_stand_in(fragment, placeholder)
         html = html[: match.start()] + fragment + html[match.end() :]
     return html
 
@@ -226,31 +198,37 @@ def fill_placeholders(html: str, page: PageBlocks, *, search: bool = False) -> s
 def restore_blocks(output: str, page: PageBlocks) -> str:
     """Replace the search stand-ins in a finished page with the blocks' HTML.
 
+    Everything between a stand-in's two markers is replaced, so a plugin
+    that changed the stand-in's text (such as the search plugin removing
+    ``data-search-*`` attributes) changes nothing in the page.
+
     Raises
     ------
     PageBlockError
-        When a stand-in is missing from ``output``, because a plugin that ran
-        between ``on_page_content`` and ``on_post_page`` changed it.
+        When a stand-in's markers are missing from ``output``, because a
+        plugin that ran between ``on_page_content`` and ``on_post_page``
+        removed them.
     """
     found = []
-    for stand_in, placeholder in page.stand_ins.items():
+    for placeholder in page.stand_ins:
         line, fragment = page.fragments[placeholder]
-        start = output.find(stand_in)
-        if start < 0:
+        start_marker, end_marker = stand_in_markers(placeholder)
+        start = output.find(start_marker)
+        end = output.find(end_marker, start + 1) if start >= 0 else -1
+        if end < 0:
             raise PageBlockError(
                 f"{page.path}:{line}: the block's search stand-in "
-                f'(<div data-attention-block="{placeholder}">) is missing from the '
-                "finished page: a plugin or hook changed the page HTML between "
-                "on_page_content and on_post_page. Disable that plugin or hook."
+                f"({start_marker}) is missing from the finished page: a plugin or "
+                "hook removed it between on_page_content and on_post_page. "
+                "Disable that plugin or hook."
             )
-        found.append((start, len(stand_in), fragment))
+        found.append((start, end + len(end_marker), fragment))
     # Join the pieces once, in page order (Markdown may move a block, such as
     # one inside a footnote, after blocks that come later in the source).
     parts = []
     position = 0
-    for start, length, fragment in sorted(found):
+    for start, stop, fragment in sorted(found):
         parts += [output[position:start], fragment]
-        position = start + length
-    output = "".join(parts) + output[position:]
-    page.stand_ins = {}
-    return output
+        position = stop
+    page.stand_ins = []
+    return "".join(parts) + output[position:]

@@ -9,8 +9,9 @@ of a rebuild under ``mkdocs serve`` that the blocks added.
 Between ``on_page_content`` and ``on_post_page`` each block is therefore
 replaced in the page by one ``<div>`` with the block's text and only the tags
 that the search plugin copies into its index. The index receives the same
-words as from the block itself. ``on_post_page`` puts
-the block back into the finished page.
+words as from the block itself. Two HTML comments mark where the stand-in
+starts and ends, and ``on_post_page`` puts the block back between them, even
+if a plugin changed the stand-in in between.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["search_stand_in"]
+__all__ = ["search_stand_in", "stand_in_markers"]
 
-# Element contents that the search plugin leaves out of its index.
-_SKIPPED = re.compile(r"<(script|style|object)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# Comments, and element contents that the search plugin leaves out of its
+# index.
+_SKIPPED = re.compile(
+    r"<!--.*?-->|<(script|style|object)\b[^>]*>.*?</\1\s*>", re.S | re.I
+)
 
 # Tags that make the stand-in unsafe: headings start new search sections,
 # and excluded elements would need the full parse to find their end.
@@ -38,7 +42,7 @@ _OTHER_TAG = re.compile(rf"<(?!/?(?:{_KEPT})>)[^>]*>")
 
 @functools.lru_cache(maxsize=1024)
 def search_stand_in(fragment: str, key: str) -> str:
-    """Return the block's text in one ``<div>`` named by ``key``.
+    """Return the block's text in one ``<div>``, between the markers of ``key``.
 
     The tags that the search plugin keeps in its index (``p``, ``code``,
     ``pre``, ``li``, ``ol``, ``ul``, ``sub``, ``sup``) stay, without their
@@ -50,6 +54,7 @@ def search_stand_in(fragment: str, key: str) -> str:
     A fragment with a heading or a ``data-search-exclude`` attribute (such as
     a demo that displays its own HTML) is returned whole inside the
     ``<div>``, so that the search plugin indexes exactly what the page shows.
+    Comments are dropped.
 
     ``fragment`` is HTML written by this project's renderers: attribute
     values escape ``<`` and ``>``, so a tag ends at the first ``>``.
@@ -57,9 +62,10 @@ def search_stand_in(fragment: str, key: str) -> str:
     Examples
     --------
     >>> search_stand_in('<table><tr><td>0.5</td><td>0.5</td></tr></table>', "b0")
-    '<div data-attention-block="b0">0.5 0.5</div>'
-    >>> search_stand_in('<pre class="x"><code><span>a</span>=1</code></pre>', "b1")
-    '<div data-attention-block="b1"><pre><code>a=1</code></pre></div>'
+    '<!--attention-block b0--><div>0.5 0.5</div><!--/attention-block b0-->'
+    >>> code = '<pre class="x"><code><span>a</span>=1</code></pre>'
+    >>> search_stand_in(code, "b1")[25:-26]
+    '<div><pre><code>a=1</code></pre></div>'
     """
     if _NEEDS_FULL_HTML.search(fragment):
         text = fragment
@@ -70,7 +76,13 @@ def search_stand_in(fragment: str, key: str) -> str:
             _strip_tags(part, inside_pre=index % 2 == 1)
             for index, part in enumerate(parts)
         )
-    return f'<div data-attention-block="{key}">{text}</div>'
+    start, end = stand_in_markers(key)
+    return f"{start}<div>{text}</div>{end}"
+
+
+def stand_in_markers(key: str) -> tuple[str, str]:
+    """Return the comments that open and close the stand-in named ``key``."""
+    return f"<!--attention-block {key}-->", f"<!--/attention-block {key}-->"
 
 
 def _strip_tags(html: str, *, inside_pre: bool) -> str:

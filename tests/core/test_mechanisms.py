@@ -359,3 +359,42 @@ def test_tiled_workers_reuse_threads():
     for _ in range(3):
         tiled_attention(x, x, x, n_workers=2)
     assert threading.active_count() == threads
+
+
+def test_tiled_keeps_little_memory_after_call():
+    import tracemalloc
+
+    x = np.random.default_rng(17).standard_normal((1, 4096, 4))
+    tracemalloc.start()
+    before, _ = tracemalloc.get_traced_memory()
+    # Windowed 1024 x 1024 float64 tiles: partial tiles at several diagonal
+    # offsets, each with a 9 MiB pair of masks.
+    tiled_attention(x, x, x, window=1000, block_size_q=1024, block_size_k=1024)
+    after, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # The work buffers stay for the next call (8 MiB for this tile size).
+    # Masks this large are not kept, so nothing else may stay.
+    assert after - before <= 12 * 2**20, after - before
+
+
+def test_tiled_workers_run_in_forked_child():
+    import multiprocessing
+
+    x = np.random.default_rng(18).standard_normal((4, 30, 5))
+    expected, _ = tiled_attention(x, x, x, n_workers=2)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        result = pool.apply_async(_tiled_two_workers, (x,))
+        output = result.get(timeout=60)
+    np.testing.assert_array_equal(output, expected)
+
+
+def _tiled_two_workers(x):
+    return tiled_attention(x, x, x, n_workers=2)[0]
+
+
+@pytest.mark.parametrize("n_workers", [1, 2])
+def test_tiled_empty_batch_gives_empty_output(n_workers):
+    x = np.zeros((0, 5, 4))
+    output, _ = tiled_attention(x, x, x, causal=True, n_workers=n_workers)
+    assert output.shape == (0, 5, 4)

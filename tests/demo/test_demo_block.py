@@ -112,6 +112,20 @@ CONTROL_ERRORS = [
         "control 'display': the name hides the demo's own display()",
     ),
     (
+        "controls:\n  - {name: ℕ, type: text}",
+        "control 'ℕ': the code would read this name as 'N'; name the control 'N'",
+    ),
+    (
+        "controls:\n  - {name: __builtins__, type: text}",
+        "control '__builtins__': names with double underscores on both sides "
+        "belong to Python",
+    ),
+    (
+        "title: '  '",
+        "docs/page.md:5: demo: option 'title' is empty; write a title or remove "
+        "the option",
+    ),
+    (
         "controls:\n  - {name: print, type: text}",
         "control 'print': the name hides Python's built-in print, which the demo "
         "code may need; choose another name",
@@ -315,3 +329,10 @@ def test_title_shows_above_demo_escaped(tmp_path):
 def test_demo_without_title(tmp_path):
     (html,) = render(demo("shared: false"), tmp_path)
     assert "attn-demo-title" not in html
+
+
+def test_commented_shared_demo_shares_nothing(tmp_path):
+    hidden = "<!--\n```attention-demo\n---\nshared: true\n---\nx = 41\n```\n-->\n\n"
+    markdown = hidden + "```attention-demo\n---\nshared: true\n---\nprint(x + 1)\n```\n"
+    with pytest.raises(PageBlockError, match="NameError: name 'x' is not defined"):
+        render(markdown, tmp_path)

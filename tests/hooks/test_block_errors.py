@@ -383,8 +383,30 @@ def test_block_inside_html_comment_is_skipped(tmp_path):
         "<!-- a note -->\n",
         "Write `<!--` to open a comment.\n",
         "```html\n<!-- an example -->\n<!--\n```\n",
+        "\\<!-- escaped, shown as text\n",
+        "<!-- never closed\n",
+        "## A heading with <!-- in it\n",
+        "| a | <!-- |\n|---|---|\n",
+        "[a link <!--](x.md)\n",
+        "Text\n\n    <!-- indented code\n",
+        "<!-->\n",
+        "<!--\n```attention-table\n-->\n",
+        "<!-- closed by `-->` in backticks\n",
     ],
-    ids=["closed-comment", "marker-in-code-span", "marker-in-fenced-code"],
+    ids=[
+        "closed-comment",
+        "marker-in-code-span",
+        "marker-in-fenced-code",
+        "escaped-marker",
+        "unclosed-comment",
+        "marker-in-heading",
+        "marker-in-table",
+        "marker-in-link",
+        "marker-in-indented-code",
+        "empty-comment",
+        "fence-not-closed-in-comment",
+        "comment-closed-in-backticks",
+    ],
 )
 def test_comment_marker_text_not_comment(tmp_path, before):
     markdown = before + "\n```attention-table\ntokens: a b\nmask: casual\n```\n"
@@ -408,3 +430,10 @@ def test_commented_block_stays_hidden_in_site(make_site):
     assert page.count('<table class="attn-weights">') == 1
     visible = re.sub(r"<!--.*?-->", "", page, flags=re.S)
     assert "commentedtoken" not in visible
+
+
+def test_quoted_block_inside_comment_is_skipped(tmp_path):
+    markdown = "<!--\n> ```attention-table\n> tokens: a b\n> ```\n-->\n"
+    rendered, page = render(markdown, tmp_path)
+    assert rendered == markdown
+    assert page.fragments == {}

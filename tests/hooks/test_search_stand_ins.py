@@ -25,7 +25,7 @@ from hooks.pages import (  # noqa: E402
     render_blocks,
     restore_blocks,
 )
-from hooks.search_text import search_stand_in  # noqa: E402
+from hooks.search_text import search_stand_in, stand_in_markers  # noqa: E402
 
 BLOCKS = {
     "weight table": '```attention-table\ntokens: <s> a&b "c"\nmask: causal\n'
@@ -55,6 +55,11 @@ def indexed(html: str) -> list[tuple[str, str]]:
     return [("".join(s.title), "".join(s.text)) for s in parser.data]
 
 
+def wrapped(text: str, key: str = "k") -> str:
+    start, end = stand_in_markers(key)
+    return f"{start}<div>{text}</div>{end}"
+
+
 def without_spaces(sections: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(re.sub(r"\s", "", t), re.sub(r"\s", "", x)) for t, x in sections]
 
@@ -77,9 +82,7 @@ def test_stand_in_indexes_same_words(tmp_path, kind, lang):
 
 def test_stand_in_separates_table_cells():
     fragment = "<table><tr><th>a</th><td>0.25</td><td>0.75</td></tr></table>"
-    assert search_stand_in(fragment, "k") == (
-        '<div data-attention-block="k">a 0.25 0.75</div>'
-    )
+    assert search_stand_in(fragment, "k") == wrapped("a 0.25 0.75")
 
 
 def test_stand_in_keeps_code_text_without_highlighting():
@@ -87,9 +90,7 @@ def test_stand_in_keeps_code_text_without_highlighting():
         '<div class="highlight"><pre><code><span class="n">x</span>'
         '<span class="o">=</span><span class="mi">1</span>\n</code></pre></div>'
     )
-    assert search_stand_in(fragment, "k") == (
-        '<div data-attention-block="k"><pre><code>x=1\n</code></pre></div>'
-    )
+    assert search_stand_in(fragment, "k") == wrapped("<pre><code>x=1\n</code></pre>")
 
 
 def test_stand_in_drops_script_text():
@@ -108,9 +109,7 @@ def test_stand_in_drops_script_text():
     ids=["heading", "search-exclude"],
 )
 def test_stand_in_keeps_unsafe_html(fragment):
-    assert search_stand_in(fragment, "k") == (
-        f'<div data-attention-block="k">{fragment}</div>'
-    )
+    assert search_stand_in(fragment, "k") == wrapped(fragment)
 
 
 def test_restore_equals_direct_fill(tmp_path):
@@ -125,7 +124,7 @@ def test_restore_equals_direct_fill(tmp_path):
     restored = restore_blocks(finished, page)
 
     assert restored == f"<html><body>{fill_placeholders(html, page)}</body></html>"
-    assert "data-attention-block" not in restored
+    assert "attention-block" not in restored
 
 
 def test_lost_stand_in_is_an_error(tmp_path):
@@ -135,7 +134,7 @@ def test_lost_stand_in_is_an_error(tmp_path):
     with pytest.raises(
         PageBlockError,
         match=r"docs/page.md:3: the block's search stand-in .* is missing from the "
-        r"finished page: a plugin or hook changed the page HTML",
+        r"finished page: a plugin or hook removed it",
     ):
         restore_blocks("<html>changed</html>", page)
 
@@ -147,3 +146,36 @@ def test_restore_handles_moved_blocks(tmp_path):
     light = fill_placeholders(html, page, search=True)
 
     assert restore_blocks(light, page) == fill_placeholders(html, page)
+
+
+def test_restore_survives_edits_inside_stand_in(tmp_path):
+    # The search plugin strips data-search-* attributes, and the math hook
+    # may rewrite text: the block still comes back whole.
+    text, page = render_page(BLOCKS["weight table"] + "\n", tmp_path)
+    (placeholder,) = page.fragments
+    light = fill_placeholders(f"<p>{placeholder}</p>", page, search=True)
+    start, end = stand_in_markers(placeholder)
+    edited = (
+        light[: light.index(start) + len(start)] + "changed" + light[light.index(end) :]
+    )
+
+    assert restore_blocks(edited, page) == page.fragments[placeholder][1]
+
+
+def test_stand_in_drops_html_comments():
+    fragment = "<p>shown</p><!-- a > b, not indexed -->"
+    assert search_stand_in(fragment, "k") == wrapped("<p>shown</p>")
+
+
+def test_placeholder_of_block_1_skips_block_10(tmp_path):
+    markdown = "\n\n".join(
+        f"```attention-table\ntokens: t{n} x\n```" for n in range(11)
+    )
+    text, page = render_page(markdown + "\n", tmp_path)
+    placeholders = list(page.fragments)
+    # Block 10 first, as Markdown may put it (in a footnote, for example).
+    html = f"<p>{placeholders[10]}</p>" + "".join(
+        f"<p>{p}</p>" for p in placeholders[:10]
+    )
+    filled = fill_placeholders(html, page)
+    assert filled.index("t10") < filled.index("t1<")

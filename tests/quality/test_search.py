@@ -77,7 +77,7 @@ def test_index_holds_block_captions(built_site, lang):
 
 def test_pages_keep_no_search_stand_in(built_site):
     for page in built_site.rglob("*.html"):
-        assert "data-attention-block" not in page.read_text("utf-8"), page
+        assert "attention-block" not in page.read_text("utf-8"), page
 
 
 def search_results(page, url: str, query: str) -> list[str]:
