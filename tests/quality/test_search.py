@@ -40,6 +40,7 @@ def test_index_separator_splits_jieba_words(built_site):
         separator = re.compile(load_index(built_site, lang)["config"]["separator"])
         assert separator.split("注意力\u200b机制") == ["注意力", "机制"]
         assert separator.split("query-key value") == ["query", "key", "value"]
+        assert "toy_queries_keys" in separator.split("ac.toy_queries_keys(tokens)")
 
 
 def test_chinese_text_is_segmented(built_site):
@@ -115,7 +116,7 @@ def test_chinese_query_finds_chinese_pages(search_page, serve, start, query):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("start", ["", "attention/"])
-@pytest.mark.parametrize("query", ["attention", "softmax"])
+@pytest.mark.parametrize("query", ["attention", "softmax", "toy_queries_keys"])
 def test_english_query_finds_english_pages(search_page, serve, start, query):
     links = search_results(search_page, serve + start, query)
     assert links, f"no result for {query!r}"
