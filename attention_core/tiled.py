@@ -179,7 +179,7 @@ def _forget_pool() -> None:
     _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
 
 
-if hasattr(os, "register_at_fork"):  # not under Pyodide
+if hasattr(os, "register_at_fork"):  # absent where the platform cannot fork
     os.register_at_fork(after_in_child=_forget_pool)
 
 
@@ -464,7 +464,7 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
                     q_start, q_stop, k_start, k_stop, low, high
                 )
                 kind = _classify(q_start, q_stop, k_start, k_stop, low, high)
-            n_q = q_stop - q_start
+            n_q, n_k = q_stop - q_start, k_stop - k_start
             rows = slice(q_start, q_stop)
             cols = slice(k_start - k_block_start, k_stop - k_block_start)
 
@@ -477,12 +477,12 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
             # 4) Shifted scores from one matmul: [q * scale, -c] @ [k, 1]^T.
             np.multiply(q[:, rows], scale, out=q_aug[:, :n_q, :d_k])
             np.negative(tile_shift[..., 0], out=q_aug[:, :n_q, d_k])
-            scores = score_buffer[:, :n_q, : k_stop - k_start]
+            scores = score_buffer[:, :n_q, :n_k]
             np.matmul(q_aug[:, :n_q], k_aug_t[..., cols], out=scores)
             # scores: (batch, n_q, n_k)
             masked = None
             if kind == PARTIAL:
-                key = (q_start - k_start, n_q, k_stop - k_start, low, high, dtype)
+                key = (q_start - k_start, n_q, n_k, low, high, dtype)
                 if key not in call_masks:
                     call_masks[key] = _MASKS.get(key)
                 bias, masked = call_masks[key]
@@ -497,9 +497,7 @@ def _online_softmax_attention(q, k, v, scale, allowed, block_size_q, block_size_
 
             # 6) Recompute the rows whose sum left the safe range.
             row_sum = pv[..., d_v]  # (batch, n_q)
-            redo = ~(row_sum <= (k_stop - k_start) * upper) | (
-                fresh[..., 0] & (row_sum < lower)
-            )
+            redo = ~(row_sum <= n_k * upper) | (fresh[..., 0] & (row_sum < lower))
             if redo.any():
                 moved = _recompute_rows(
                     redo, q_aug, k_aug_t[..., cols], v_aug[:, cols], masked, pv

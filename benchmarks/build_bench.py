@@ -130,7 +130,10 @@ def rebuilds(roots: dict[str, Path], repeats: int) -> dict[str, list[float]]:
     try:
         for name, worker in workers.items():
             if worker.stdout.readline().strip() != "ready":
-                raise RuntimeError(f"{name}: the first build failed")
+                raise RuntimeError(
+                    f"{name}: the first build failed; run `mkdocs build` in "
+                    f"{roots[name]} to see its error"
+                )
         for _ in range(repeats):
             for name, worker in workers.items():
                 worker.stdin.write("rebuild\n")

@@ -188,8 +188,8 @@ def _normalize_control(raw: Any, index: int) -> dict[str, Any]:
         )
     prefix = f"control {name!r}"
     # Python reads identifiers in NFKC form: code that writes "ℕ" reads "N".
-    if unicodedata.normalize("NFKC", name) != name:
-        normal = unicodedata.normalize("NFKC", name)
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
         raise ValueError(
             f"{prefix}: the code would read this name as {normal!r}; "
             f"name the control {normal!r}"

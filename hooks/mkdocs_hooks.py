@@ -195,8 +195,8 @@ def on_page_content(
     if blocks is None:
         return html
     try:
-        # Stand-ins until on_post_page, so that the search plugin parses the
-        # blocks' text instead of their many tags.
+        # The blocks stay stand-ins until on_post_page, so that the search
+        # plugin parses their text instead of their many tags.
         return pages.fill_placeholders(html, blocks, search=True)
     except pages.PageBlockError as err:
         raise PluginError(str(err)) from err
@@ -245,7 +245,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
             output = pages.restore_blocks(output, blocks)
         except pages.PageBlockError as err:
             raise PluginError(str(err)) from err
-    # The links are in the head; searching only there keeps this regex off
+    # The links are in the head, so searching only there keeps this regex off
     # the page body, which the blocks make long.
     head_end = output.find("</head>")
     if head_end < 0:

@@ -52,7 +52,7 @@ def find_fenced_blocks(
 
 
 def _scan(lines: list[str], first: int, stop: int, *, commented: bool, comments):
-    """Find the fenced blocks of ``lines[first:stop]``; fences end by ``stop``."""
+    """Find the fenced blocks of ``lines[first:stop]``, closed before ``stop``."""
     blocks = []
     i = first
     while i < stop:

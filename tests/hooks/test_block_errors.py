@@ -364,7 +364,7 @@ def test_quoted_example_inside_fence_is_left_alone(tmp_path):
     assert page.fragments == {}
 
 
-def test_block_inside_html_comment_is_skipped(tmp_path):
+def test_commented_block_is_skipped(tmp_path):
     # A commented-out block is neither rendered nor checked: this one is bad.
     markdown = (
         "Intro.\n\n<!--\n```attention-table\nmask: casual\n```\n-->\n\n"
@@ -432,7 +432,7 @@ def test_commented_block_stays_hidden_in_site(make_site):
     assert "commentedtoken" not in visible
 
 
-def test_quoted_block_inside_comment_is_skipped(tmp_path):
+def test_commented_quoted_block_skipped(tmp_path):
     markdown = "<!--\n> ```attention-table\n> tokens: a b\n> ```\n-->\n"
     rendered, page = render(markdown, tmp_path)
     assert rendered == markdown

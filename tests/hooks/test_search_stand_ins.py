@@ -1,8 +1,9 @@
 """Search stand-ins: the index gets the blocks' words, the page gets the blocks.
 
-While Material's search plugin indexes a page, each block is a stand-in with
-its text only (``hooks/search_text.py``). These tests parse a block and its
-stand-in with the plugin's own parser and compare what it would index.
+While Material's search plugin indexes a page, each block is replaced by a
+stand-in with its text only (``hooks/search_text.py``). These tests parse a
+block and its stand-in with the plugin's own parser and compare what it
+would index.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def test_stand_in_separates_table_cells():
     assert search_stand_in(fragment, "k") == wrapped("a 0.25 0.75")
 
 
-def test_stand_in_keeps_code_text_without_highlighting():
+def test_stand_in_strips_highlighting():
     fragment = (
         '<div class="highlight"><pre><code><span class="n">x</span>'
         '<span class="o">=</span><span class="mi">1</span>\n</code></pre></div>'
@@ -148,9 +149,10 @@ def test_restore_handles_moved_blocks(tmp_path):
     assert restore_blocks(light, page) == fill_placeholders(html, page)
 
 
-def test_restore_survives_edits_inside_stand_in(tmp_path):
+def test_restore_ignores_stand_in_edits(tmp_path):
     # The search plugin strips data-search-* attributes, and the math hook
-    # may rewrite text: the block still comes back whole.
+    # may typeset a formula in a fragment passed whole. The block still comes
+    # back unchanged.
     text, page = render_page(BLOCKS["weight table"] + "\n", tmp_path)
     (placeholder,) = page.fragments
     light = fill_placeholders(f"<p>{placeholder}</p>", page, search=True)
@@ -167,7 +169,7 @@ def test_stand_in_drops_html_comments():
     assert search_stand_in(fragment, "k") == wrapped("<p>shown</p>")
 
 
-def test_placeholder_of_block_1_skips_block_10(tmp_path):
+def test_placeholder_1_not_prefix_match(tmp_path):
     markdown = "\n\n".join(
         f"```attention-table\ntokens: t{n} x\n```" for n in range(11)
     )

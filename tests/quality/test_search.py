@@ -64,7 +64,7 @@ def test_language_pages_load_their_own_index(built_site):
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_FOLDER)
-def test_index_holds_block_captions(built_site, lang):
+def test_index_contains_block_captions(built_site, lang):
     # The blocks are indexed through light stand-ins (hooks/search_text.py),
     # so this checks that their captions still reach the index.
     page = built_site / LANGUAGE_FOLDER[lang] / "attention" / "index.html"
